@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Bring up (or stop) the PostgreSQL and Redis this checkout uses.
+#
+#   scripts/services.sh up     start private instances unless DATABASE_URL / REDIS_URL
+#                              point at existing services; print the URLs as
+#                              shell assignments (eval-able)
+#   scripts/services.sh down   stop the private instances
+#
+# Private instances live in .services/ with their own ports (PORTAL_PG_PORT, default
+# 54329; PORTAL_REDIS_PORT, default 63799), so another cluster's data is never touched.
+# Missing server binaries are installed from the OS packages (Debian/Ubuntu).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+STATE="$ROOT/.services"
+PG_PORT="${PORTAL_PG_PORT:-54329}"
+REDIS_PORT="${PORTAL_REDIS_PORT:-63799}"
+PG_DATA="$STATE/pg"
+REDIS_DIR="$STATE/redis"
+
+log() { echo "[services] $*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  log "installing $* from the OS packages"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || true
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2
+}
+
+pg_bin() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  if [ -z "$dir" ] || [ ! -x "$dir/initdb" ]; then
+    apt_install postgresql postgresql-contrib
+    dir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  fi
+  echo "$dir"
+}
+
+# PostgreSQL refuses to run as root; run it as the OS "postgres" user then.
+pg_run() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+pg_up() {
+  local bin
+  bin="$(pg_bin)"
+  mkdir -p "$STATE"
+  if [ "$(id -u)" -eq 0 ]; then chmod 755 "$STATE"; fi
+  if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+    log "initialising a private PostgreSQL cluster in $PG_DATA"
+    mkdir -p "$PG_DATA"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$PG_DATA"; fi
+    pg_run "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 \
+      --locale=C.UTF-8 >"$STATE/initdb.log" 2>&1
+  fi
+  if pg_run "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
+  else
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    pg_run "$bin/pg_ctl" -D "$PG_DATA" -w -t 60 -l "$PG_DATA/server.log" \
+      -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >&2
+  fi
+  pg_run "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname='portal'" | grep -q 1 ||
+    pg_run "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres portal
+}
+
+redis_up() {
+  if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
+  mkdir -p "$REDIS_DIR"
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    log "Redis already running on 127.0.0.1:$REDIS_PORT"
+  else
+    log "starting Redis on 127.0.0.1:$REDIS_PORT"
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" \
+      --appendonly no --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" \
+      --logfile "$REDIS_DIR/redis.log" >&2
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+}
+
+up() {
+  if [ -z "${DATABASE_URL:-}" ]; then
+    pg_up
+    echo "export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/portal"
+  else
+    log "using DATABASE_URL from the environment"
+    echo "export DATABASE_URL=$DATABASE_URL"
+  fi
+  if [ -z "${REDIS_URL:-}" ]; then
+    redis_up
+    echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
+    echo "export PORTAL_REDIS_PORT=$REDIS_PORT"
+  else
+    log "using REDIS_URL from the environment"
+    echo "export REDIS_URL=$REDIS_URL"
+  fi
+}
+
+down() {
+  if [ -s "$PG_DATA/PG_VERSION" ]; then
+    pg_run "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast stop >&2 || true
+  fi
+  if [ -f "$REDIS_DIR/redis.pid" ]; then
+    redis-cli -p "$REDIS_PORT" shutdown nosave >&2 || true
+  fi
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac

@@ -1,0 +1,50 @@
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_is_vietnamese_by_default(client):
+    response = client.get("/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="vi">' in content
+    assert "Cổng Dịch vụ công" in content
+    assert settings.PORTAL_HOTLINE in content
+
+
+def test_language_switcher_turns_the_site_english_and_back(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    content = client.get("/").content.decode()
+    assert '<html lang="en">' in content
+    assert "Public Service Portal" in content
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert '<html lang="vi">' in client.get("/").content.decode()
+
+
+def test_unknown_page_is_a_vietnamese_404_page(client):
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_login_page_is_in_vietnamese(client):
+    content = client.get("/accounts/login/").content.decode()
+    assert "Đăng nhập" in content
+    assert "Mật khẩu" in content
+
+
+def test_static_css_is_served_by_the_app_itself(client):
+    response = client.get("/static/css/portal.css")
+    assert response.status_code == 200
+    assert b"--red" in b"".join(response.streaming_content)
+    response.close()
+    home = client.get("/").content.decode()
+    assert "https://" not in home.split("<body>")[0]  # no CDN in <head>
+
+
+def test_api_docs_are_served_without_a_cdn(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert "cdn." not in response.content.decode()
