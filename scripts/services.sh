@@ -20,6 +20,18 @@ REDIS_DIR="$STATE/redis"
 
 log() { echo "[services] $*" >&2; }
 
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0 || return 1
+}
+
+# The first free port from $1 upwards: another program (or another checkout's
+# private cluster) on the preferred port is never disturbed.
+free_port() {
+  local port="$1"
+  while port_in_use "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -63,11 +75,13 @@ pg_up() {
       --locale=C.UTF-8 >"$STATE/initdb.log" 2>&1
   fi
   if pg_run "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    PG_PORT="$(sed -n 4p "$PG_DATA/postmaster.pid")"
     log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
+    PG_PORT="$(free_port "$PG_PORT")"
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     pg_run "$bin/pg_ctl" -D "$PG_DATA" -w -t 60 -l "$PG_DATA/server.log" \
-      -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >&2
+      -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200" start >&2
   fi
   pg_run "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname='portal'" | grep -q 1 ||
@@ -77,9 +91,13 @@ pg_up() {
 redis_up() {
   if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
   mkdir -p "$REDIS_DIR"
-  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  if [ -f "$REDIS_DIR/redis.pid" ] && kill -0 "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null \
+      && [ -f "$REDIS_DIR/port" ]; then
+    REDIS_PORT="$(cat "$REDIS_DIR/port")"
     log "Redis already running on 127.0.0.1:$REDIS_PORT"
   else
+    REDIS_PORT="$(free_port "$REDIS_PORT")"
+    echo "$REDIS_PORT" >"$REDIS_DIR/port"
     log "starting Redis on 127.0.0.1:$REDIS_PORT"
     redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" \
       --appendonly no --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" \
@@ -110,8 +128,9 @@ down() {
   if [ -s "$PG_DATA/PG_VERSION" ]; then
     pg_run "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast stop >&2 || true
   fi
-  if [ -f "$REDIS_DIR/redis.pid" ]; then
-    redis-cli -p "$REDIS_PORT" shutdown nosave >&2 || true
+  if [ -f "$REDIS_DIR/redis.pid" ] && [ -f "$REDIS_DIR/port" ]; then
+    redis-cli -p "$(cat "$REDIS_DIR/port")" shutdown nosave >&2 || true
+    rm -f "$REDIS_DIR/redis.pid"
   fi
 }
 
