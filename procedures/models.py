@@ -67,7 +67,10 @@ class Procedure(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=500)
     field = models.ForeignKey(
-        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="procedures"
+        Field,
+        verbose_name=_("field"),
+        on_delete=models.PROTECT,
+        related_name="procedures",
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     competent_agency = models.ForeignKey(
@@ -106,7 +109,9 @@ class Procedure(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     result = models.TextField(_("result"), blank=True)
     fee_note = models.TextField(_("fees and charges"), blank=True)
-    resolved_on_site = models.BooleanField(_("resolved on site at the one-stop"), default=False)
+    resolved_on_site = models.BooleanField(
+        _("resolved on site at the one-stop"), default=False
+    )
     supplement_policy = models.CharField(
         _("appointment after a supplement"),
         max_length=10,
@@ -118,7 +123,9 @@ class Procedure(models.Model):
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
-    publishing_decision = models.CharField(_("publishing decision"), max_length=255, blank=True)
+    publishing_decision = models.CharField(
+        _("publishing decision"), max_length=255, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -130,7 +137,8 @@ class Procedure(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["national_code", "version"], name="procedure_code_version_unique"
+                fields=["national_code", "version"],
+                name="procedure_code_version_unique",
             ),
             # At most one published version of a procedure at a time.
             models.UniqueConstraint(
@@ -157,11 +165,17 @@ class Procedure(models.Model):
 
 class Fee(models.Model):
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="fees"
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="fees",
     )
     name = models.CharField(_("name"), max_length=255)
     amount = models.DecimalField(
-        _("amount (VND)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
+        _("amount (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        validators=[MinValueValidator(0)],
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
