@@ -90,9 +90,6 @@ class _CopyStream(io.TextIOBase):
         out, self._buffer = self._buffer[:want], self._buffer[want:]
         return out
 
-    def readline(self, size: int | None = -1) -> str:  # psycopg2 only calls read()
-        return self.read(size)
-
 
 def copy_rows(
     cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
@@ -139,16 +136,90 @@ def allocate_ids(cursor: Any, table: str, count: int) -> list[int]:
 
 # --- a Vietnamese province ----------------------------------------------------------
 
-FAMILY_NAMES = (
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh "
-    "Lương Trịnh Mai Đào Cao Lâm Tạ Hà"
-).split()
-MIDDLE_NAMES = "Văn Thị Hữu Đức Minh Thu Thanh Ngọc Quang Xuân Hoài Gia Bảo Khánh".split()
-GIVEN_NAMES = (
-    "An Bình Chi Cường Dũng Giang Hà Hải Hạnh Hiếu Hoa Hùng Hương Khoa Lan Linh Long "
-    "Mai Minh Nam Nga Ngọc Phong Phúc Phương Quân Quyên Sơn Tâm Thảo Thắng Trang Trung "
-    "Tuấn Tú Uyên Việt Vy Yến"
-).split()
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Lương",
+    "Trịnh",
+    "Mai",
+    "Đào",
+    "Cao",
+    "Lâm",
+    "Tạ",
+    "Hà",
+]
+MIDDLE_NAMES = [
+    "Văn",
+    "Thị",
+    "Hữu",
+    "Đức",
+    "Minh",
+    "Thu",
+    "Thanh",
+    "Ngọc",
+    "Quang",
+    "Xuân",
+    "Hoài",
+    "Gia",
+    "Bảo",
+    "Khánh",
+]
+GIVEN_NAMES = [
+    "An",
+    "Bình",
+    "Chi",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khoa",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Nga",
+    "Ngọc",
+    "Phong",
+    "Phúc",
+    "Phương",
+    "Quân",
+    "Quyên",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thắng",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Tú",
+    "Uyên",
+    "Việt",
+    "Vy",
+    "Yến",
+]
 STREETS = (
     "Trần Hưng Đạo",
     "Lê Thánh Tông",
@@ -242,19 +313,60 @@ class _AgencyRow:
 def _agency_specs(rng: random.Random) -> list[_AgencyRow]:
     """About 200 agencies: the province, its centre, departments, divisions, communes."""
     rows = [
-        _AgencyRow(PROVINCE_CODE, "Ủy ban nhân dân tỉnh Quảng Ninh", "UBND tỉnh", "province", None, "0203 3835 678"),
-        _AgencyRow(CENTRE_CODE, "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh", "TTPVHCC tỉnh", "one_stop_centre", PROVINCE_CODE, "0203 1022"),
+        _AgencyRow(
+            PROVINCE_CODE,
+            "Ủy ban nhân dân tỉnh Quảng Ninh",
+            "UBND tỉnh",
+            "province",
+            None,
+            "0203 3835 678",
+        ),
+        _AgencyRow(
+            CENTRE_CODE,
+            "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh",
+            "TTPVHCC tỉnh",
+            "one_stop_centre",
+            PROVINCE_CODE,
+            "0203 1022",
+        ),
     ]
     for number, name in DEPARTMENTS:
         code = f"000.00.{number}.H49"
-        rows.append(_AgencyRow(code, f"{name} tỉnh Quảng Ninh", name, "department", PROVINCE_CODE, f"0203 38{rng.randint(10000, 99999)}"))
+        rows.append(
+            _AgencyRow(
+                code,
+                f"{name} tỉnh Quảng Ninh",
+                name,
+                "department",
+                PROVINCE_CODE,
+                f"0203 38{rng.randint(10000, 99999)}",
+            )
+        )
         for index, division in enumerate(DIVISIONS, start=1):
-            rows.append(_AgencyRow(f"{index:03d}.00.{number}.H49", f"{division} - {name}", division, "department", code, ""))
+            rows.append(
+                _AgencyRow(
+                    f"{index:03d}.00.{number}.H49",
+                    f"{division} - {name}",
+                    division,
+                    "department",
+                    code,
+                    "",
+                )
+            )
     for district_index, district in enumerate(FORMER_DISTRICTS):
         for commune in range(1, COMMUNES_PER_DISTRICT + 1):
             kind_name = "phường" if district_index < 6 else "xã"
             name = f"Ủy ban nhân dân {kind_name} {district} {commune}"
-            rows.append(_AgencyRow(f"000.{40 + district_index}.{commune:02d}.H49", name, f"UBND {kind_name} {district} {commune}", "commune", PROVINCE_CODE, f"0203 36{rng.randint(10000, 99999)}"))
+            rows.append(
+                _AgencyRow(
+                    f"000.{40 + district_index}.{commune:02d}.H49",
+                    name,
+                    f"UBND {kind_name} {district} {commune}",
+                    "commune",
+                    PROVINCE_CODE,
+                    f"0203 36{rng.randint(10000, 99999)}",
+                )
+            )
     return rows
 
 
@@ -269,12 +381,36 @@ def step_agencies(cursor: Any, size: int, rng: random.Random) -> Mapping[str, in
         path = (parent[1] if parent else "/") + f"{pk}/"
         by_code[spec.code] = (pk, path)
         rows.append(
-            (pk, spec.code, spec.name, spec.short_name, spec.kind, parent[0] if parent else None, path, spec.hotline, f"Số {rng.randint(1, 300)} đường {rng.choice(STREETS)}", "", True)
+            (
+                pk,
+                spec.code,
+                spec.name,
+                spec.short_name,
+                spec.kind,
+                parent[0] if parent else None,
+                path,
+                spec.hotline,
+                f"Số {rng.randint(1, 300)} đường {rng.choice(STREETS)}",
+                "",
+                True,
+            )
         )
     count = copy_rows(
         cursor,
         "accounts_agency",
-        ("id", "code", "name", "short_name", "kind", "parent_id", "path", "hotline", "address", "email", "is_active"),
+        (
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent_id",
+            "path",
+            "hotline",
+            "address",
+            "email",
+            "is_active",
+        ),
         rows,
     )
     return {"accounts_agency": count}
@@ -283,7 +419,13 @@ def step_agencies(cursor: Any, size: int, rng: random.Random) -> Mapping[str, in
 def step_fields(cursor: Any, size: int, rng: random.Random) -> Mapping[str, int]:
     """Fields of procedures (lĩnh vực); idempotent so a catalogue step may add more."""
     rows = [(code, name, "") for code, name in FIELDS]
-    insert_values(cursor, "procedures_field", ("code", "name", "sector"), rows, suffix="ON CONFLICT (code) DO NOTHING")
+    insert_values(
+        cursor,
+        "procedures_field",
+        ("code", "name", "sector"),
+        rows,
+        suffix="ON CONFLICT (code) DO NOTHING",
+    )
     return {"procedures_field": len(rows)}
 
 
@@ -302,6 +444,48 @@ def citizen_count(size: int) -> int:
     return max(20, size // 4)
 
 
+def _staff_roles(kind: str, *, top_level: bool) -> list[str]:
+    """Roles staffed in one agency, by its kind."""
+    if kind in {"one_stop_centre", "commune"}:
+        return ["clerk"] * (6 if kind == "one_stop_centre" else 2) + ["leader"]
+    if kind == "department":
+        return (
+            ["specialist"] * 4 + ["leader", "clerk"]
+            if top_level
+            else ["specialist"] * 3
+        )
+    return ["manager"] * 2 + ["admin"]
+
+
+def _plan_staff(
+    agencies: Sequence[tuple[int, str, str, int | None]], rng: random.Random
+) -> list[tuple[str, str, int, str]]:
+    """(email, name, agency id, role) for the named bench logins and every agency's staff."""
+    code_to_id = {code: pk for pk, code, _kind, _parent in agencies}
+    home = {
+        "clerk": CENTRE_CODE,
+        "specialist": "000.00.12.H49",
+        "leader": "000.00.12.H49",
+    }
+    staff = [
+        (email, _full_name(rng), code_to_id[home.get(role, PROVINCE_CODE)], role)
+        for role, email in BENCH_LOGINS.items()
+        if role != "citizen"
+    ]
+    for pk, code, kind, parent_id in agencies:
+        roles = _staff_roles(kind, top_level=parent_id == code_to_id[PROVINCE_CODE])
+        staff.extend(
+            (
+                f"{role}.{code.replace('.', '-').lower()}.{n}@{BENCH_DOMAIN}",
+                _full_name(rng),
+                pk,
+                role,
+            )
+            for n, role in enumerate(roles, start=1)
+        )
+    return staff
+
+
 def step_users(cursor: Any, size: int, rng: random.Random) -> Mapping[str, int]:
     """Citizens proportional to size, and staff with memberships in every agency."""
     password = _password_hash()
@@ -309,31 +493,7 @@ def step_users(cursor: Any, size: int, rng: random.Random) -> Mapping[str, int]:
     agencies = cursor.fetchall()
     if not agencies:
         raise RuntimeError("step_users needs the agencies step first")
-    code_to_id = {code: pk for pk, code, _kind, _parent in agencies}
-
-    staff: list[tuple[str, str, int, str]] = []  # (email, name, agency id, role)
-    for role, email in BENCH_LOGINS.items():
-        if role == "citizen":
-            continue
-        agency_code = {
-            "clerk": CENTRE_CODE,
-            "specialist": "000.00.12.H49",
-            "leader": "000.00.12.H49",
-        }.get(role, PROVINCE_CODE)
-        staff.append((email, _full_name(rng), code_to_id[agency_code], role))
-    for pk, code, kind, parent_id in agencies:
-        if kind in {"one_stop_centre", "commune"}:
-            roles = ["clerk"] * (6 if kind == "one_stop_centre" else 2) + ["leader"]
-        elif kind == "department" and parent_id == code_to_id[PROVINCE_CODE]:
-            roles = ["specialist"] * 4 + ["leader", "clerk"]
-        elif kind == "department":
-            roles = ["specialist"] * 3
-        else:
-            roles = ["manager"] * 2 + ["admin"]
-        staff.extend(
-            (f"{role}.{code.replace('.', '-').lower()}.{n}@{BENCH_DOMAIN}", _full_name(rng), pk, role)
-            for n, role in enumerate(roles, start=1)
-        )
+    staff = _plan_staff(agencies, rng)
 
     citizens = citizen_count(size)
     total = len(staff) + citizens
@@ -343,28 +503,78 @@ def step_users(cursor: Any, size: int, rng: random.Random) -> Mapping[str, int]:
     def user_rows() -> Iterator[tuple[object, ...]]:
         for index, (email, name, _agency, role) in enumerate(staff):
             is_admin = role == "admin"
-            yield (ids[index], password, None, is_admin, email, f"+8481{index:07d}", name, "", "", is_admin, True, joined)
+            yield (
+                ids[index],
+                password,
+                None,
+                is_admin,
+                email,
+                f"+8481{index:07d}",
+                name,
+                "",
+                "",
+                is_admin,
+                True,
+                joined,
+            )
         for number in range(citizens):
             pk = ids[len(staff) + number]
-            email = BENCH_LOGINS["citizen"] if number == 0 else (f"cd{number}@{BENCH_DOMAIN}" if rng.random() < 0.45 else None)
+            citizen_email: str | None = (
+                BENCH_LOGINS["citizen"]
+                if number == 0
+                else (f"cd{number}@{BENCH_DOMAIN}" if rng.random() < 0.45 else None)
+            )
             birth_year = rng.randint(1950, 2006)
             century = (0 if birth_year < 2000 else 2) + rng.randint(0, 1)
-            national_id = f"022{century}{birth_year % 100:02d}{rng.randint(0, 999_999):06d}"
-            address = f"Số {rng.randint(1, 500)} đường {rng.choice(STREETS)}, tỉnh Quảng Ninh"
+            national_id = (
+                f"022{century}{birth_year % 100:02d}{rng.randint(0, 999_999):06d}"
+            )
+            address = (
+                f"Số {rng.randint(1, 500)} đường {rng.choice(STREETS)}, tỉnh Quảng Ninh"
+            )
             when = EPOCH + timedelta(seconds=rng.randint(0, 2 * 365 * 86400))
-            yield (pk, password, None, False, email, f"+849{number:08d}", _full_name(rng), national_id, address, False, True, when)
+            yield (
+                pk,
+                password,
+                None,
+                False,
+                citizen_email,
+                f"+849{number:08d}",
+                _full_name(rng),
+                national_id,
+                address,
+                False,
+                True,
+                when,
+            )
 
     user_count = copy_rows(
         cursor,
         "accounts_user",
-        ("id", "password", "last_login", "is_superuser", "email", "phone", "full_name", "national_id", "address", "is_staff", "is_active", "date_joined"),
+        (
+            "id",
+            "password",
+            "last_login",
+            "is_superuser",
+            "email",
+            "phone",
+            "full_name",
+            "national_id",
+            "address",
+            "is_staff",
+            "is_active",
+            "date_joined",
+        ),
         user_rows(),
     )
     memberships = copy_rows(
         cursor,
         "accounts_membership",
         ("user_id", "agency_id", "role", "created_at"),
-        ((ids[index], agency, role, joined) for index, (_e, _n, agency, role) in enumerate(staff)),
+        (
+            (ids[index], agency, role, joined)
+            for index, (_e, _n, agency, role) in enumerate(staff)
+        ),
     )
     return {"accounts_user": user_count, "accounts_membership": memberships}
 
@@ -409,7 +619,9 @@ def generate(
         report = StepReport(name, rows, time.perf_counter() - started)
         reports.append(report)
         detail = ", ".join(f"{table} {count:,}" for table, count in rows.items())
-        log(f"[generate] {name}: {detail} in {report.seconds:.1f} s ({report.rows_per_second:,.0f} rows/s)")
+        log(
+            f"[generate] {name}: {detail} in {report.seconds:.1f} s ({report.rows_per_second:,.0f} rows/s)"
+        )
     old_autocommit = connection.autocommit
     connection.autocommit = True
     with connection.cursor() as cursor:

@@ -33,7 +33,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.generate import StepReport
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -79,6 +82,7 @@ class Options:
     out: Path | None
     drop_after: bool
     workers: int
+    generate_only: bool = False
     skipped: list[str] = field(default_factory=list)
 
 
@@ -102,11 +106,15 @@ def database_urls(database: str) -> tuple[str, str]:
     """(bench URL, maintenance URL) on the server DATABASE_URL names."""
     source = os.environ.get("DATABASE_URL")
     if not source:
-        raise SystemExit("DATABASE_URL is not set: run through `make bench` or eval scripts/services.sh up")
+        raise SystemExit(
+            "DATABASE_URL is not set: run through `make bench` or eval scripts/services.sh up"
+        )
     parts = urllib.parse.urlsplit(source)
     dev_name = parts.path.lstrip("/")
     if database == dev_name or "bench" not in database:
-        raise SystemExit(f"refusing to use {database!r} as the benchmark database (dev database is {dev_name!r})")
+        raise SystemExit(
+            f"refusing to use {database!r} as the benchmark database (dev database is {dev_name!r})"
+        )
     bench = urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
     maintenance = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
     return bench, maintenance
@@ -149,7 +157,9 @@ def production_environment(bench_url: str) -> dict[str, str]:
     }
 
 
-def prepare_database(options: Options, bench_url: str, maintenance_url: str) -> dict[str, int]:
+def prepare_database(
+    options: Options, bench_url: str, maintenance_url: str
+) -> list[StepReport]:
     import django  # noqa: PLC0415
     import psycopg2  # noqa: PLC0415
 
@@ -170,11 +180,7 @@ def prepare_database(options: Options, bench_url: str, maintenance_url: str) -> 
         reports = generate(connection, size=options.size, seed=options.seed, log=log)
     finally:
         connection.close()
-    totals: dict[str, int] = {}
-    for report in reports:
-        for table, count in report.rows.items():
-            totals[table] = totals.get(table, 0) + count
-    return totals
+    return reports
 
 
 # --- pgbench --------------------------------------------------------------------------
@@ -188,15 +194,35 @@ def percentile(values: list[float], pct: float) -> float:
 
 def run_pgbench(options: Options, bench_url: str, maintenance_url: str) -> Row:
     pgbench = find_pg_tool("pgbench")
-    assert pgbench is not None
+    if pgbench is None:
+        raise SystemExit("pgbench is missing; run bench/deps.sh")
     name = f"{options.database}_pgbench"
     recreate_database(maintenance_url, name)
-    url = urllib.parse.urlunsplit(urllib.parse.urlsplit(bench_url)._replace(path=f"/{name}"))
+    url = urllib.parse.urlunsplit(
+        urllib.parse.urlsplit(bench_url)._replace(path=f"/{name}")
+    )
     try:
-        subprocess.run([pgbench, "-i", "-q", "-s", "1" if options.quick else "10", url], check=True, capture_output=True)
+        subprocess.run(
+            [pgbench, "-i", "-q", "-s", "1" if options.quick else "10", url],
+            check=True,
+            capture_output=True,
+        )
         with tempfile.TemporaryDirectory() as folder:
             result = subprocess.run(
-                [pgbench, "-S", "-n", "-c", str(options.connections), "-j", "1", "-T", str(max(1, round(options.duration))), "--log", f"--log-prefix={folder}/pgbench", url],
+                [
+                    pgbench,
+                    "-S",
+                    "-n",
+                    "-c",
+                    str(options.connections),
+                    "-j",
+                    "1",
+                    "-T",
+                    str(max(1, round(options.duration))),
+                    "--log",
+                    f"--log-prefix={folder}/pgbench",
+                    url,
+                ],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -211,7 +237,11 @@ def run_pgbench(options: Options, bench_url: str, maintenance_url: str) -> Row:
     match = re.search(r"tps = ([0-9.]+)", result.stdout)
     tps = float(match.group(1)) if match else len(latencies) / options.duration
     if not latencies:
-        return Row("baseline: pgbench select-only", kind="pgbench", note="pgbench logged no transactions")
+        return Row(
+            "baseline: pgbench select-only",
+            kind="pgbench",
+            note="pgbench logged no transactions",
+        )
     return Row(
         "baseline: pgbench select-only",
         median_ms=statistics.median(latencies),
@@ -246,7 +276,22 @@ class Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log_file:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", str(self.workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "10"],
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "portal.wsgi:application",
+                    "--workers",
+                    str(self.workers),
+                    "--worker-class",
+                    "sync",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--timeout",
+                    "60",
+                    "--graceful-timeout",
+                    "10",
+                ],
                 cwd=ROOT,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
@@ -257,18 +302,25 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited; see {self.log_path}")
             try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as answer:  # noqa: S310 - loopback
+                with urllib.request.urlopen(
+                    f"{self.base}/healthz", timeout=2
+                ) as answer:
                     if answer.status == 200:
-                        log(f"gunicorn ready on {self.base} with {self.workers} workers")
+                        log(
+                            f"gunicorn ready on {self.base} with {self.workers} workers"
+                        )
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.3)
         self.stop()
-        raise SystemExit(f"gunicorn did not answer /healthz within 90 s; see {self.log_path}")
+        raise SystemExit(
+            f"gunicorn did not answer /healthz within 90 s; see {self.log_path}"
+        )
 
     def worker_pids(self) -> list[int]:
-        assert self.process is not None
+        if self.process is None:
+            return []
         pids = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -318,7 +370,9 @@ class Logins:
             return {}
         key = (role, mode)
         if key not in self._headers:
-            self._headers[key] = self._token(role) if mode == "token" else self._session(role)
+            self._headers[key] = (
+                self._token(role) if mode == "token" else self._session(role)
+            )
         return self._headers[key]
 
     def _credentials(self, role: str) -> tuple[str, str]:
@@ -328,8 +382,12 @@ class Logins:
 
     def _token(self, role: str) -> dict[str, str]:
         login, password = self._credentials(role)
-        data = urllib.parse.urlencode({"username": login, "password": password}).encode()
-        with urllib.request.urlopen(f"{self.base}/api/v1/auth/token/", data=data, timeout=30) as answer:  # noqa: S310
+        data = urllib.parse.urlencode(
+            {"username": login, "password": password}
+        ).encode()
+        with urllib.request.urlopen(
+            f"{self.base}/api/v1/auth/token/", data=data, timeout=30
+        ) as answer:
             token = json.loads(answer.read())["token"]
         return {"Authorization": f"Token {token}"}
 
@@ -342,11 +400,21 @@ class Logins:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if match is None:
             raise RuntimeError("the login page has no CSRF token")
-        data = urllib.parse.urlencode({"login": login, "password": password, "csrfmiddlewaretoken": match.group(1)}).encode()
-        request = urllib.request.Request(f"{self.base}/accounts/login/", data=data, headers={"Referer": f"{self.base}/accounts/login/"})
+        data = urllib.parse.urlencode(
+            {
+                "login": login,
+                "password": password,
+                "csrfmiddlewaretoken": match.group(1),
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{self.base}/accounts/login/",
+            data=data,
+            headers={"Referer": f"{self.base}/accounts/login/"},
+        )
         with opener.open(request, timeout=30):
             pass
-        cookies = {cookie.name: cookie.value for cookie in jar}
+        cookies = {cookie.name: cookie.value or "" for cookie in jar}
         if "sessionid" not in cookies:
             raise RuntimeError(f"logging in as {role} gave no session cookie")
         return {
@@ -368,9 +436,14 @@ class Prepared:
 def check_once(base: str, prepared: Prepared) -> str | None:
     """One real request first: a scenario that does not answer as expected is not run."""
     scenario = prepared.scenario
-    request = urllib.request.Request(base + prepared.paths[0], data=scenario.body, method=scenario.method, headers=request_headers(prepared))
+    request = urllib.request.Request(
+        base + prepared.paths[0],
+        data=scenario.body,
+        method=scenario.method,
+        headers=request_headers(prepared),
+    )
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as answer:
             status = answer.status
     except urllib.error.HTTPError as error:
         status = error.code
@@ -387,7 +460,9 @@ def request_headers(prepared: Prepared) -> dict[str, str]:
     return headers
 
 
-def run_wrk(base: str, prepared: Prepared, *, seconds: float, connections: int) -> dict[str, Any]:
+def run_wrk(
+    base: str, prepared: Prepared, *, seconds: float, connections: int
+) -> dict[str, Any]:
     scenario = prepared.scenario
     with tempfile.TemporaryDirectory() as folder:
         paths_file = Path(folder, "paths.txt")
@@ -396,7 +471,19 @@ def run_wrk(base: str, prepared: Prepared, *, seconds: float, connections: int) 
         if scenario.body is not None:
             body_file.write_bytes(scenario.body)
         result_file = Path(folder, "result.json")
-        command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(BENCH_DIR / "latency.lua")]
+        command = [
+            "wrk",
+            "-t",
+            "1",
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(BENCH_DIR / "latency.lua"),
+        ]
         for name, value in request_headers(prepared).items():
             command += ["-H", f"{name}: {value}"]
         command.append(base + "/")
@@ -407,7 +494,9 @@ def run_wrk(base: str, prepared: Prepared, *, seconds: float, connections: int) 
             "BENCH_PATHS_FILE": str(paths_file),
             "BENCH_RESULT_FILE": str(result_file),
         }
-        subprocess.run(command, env=env, check=True, capture_output=True, timeout=seconds + 120)
+        subprocess.run(
+            command, env=env, check=True, capture_output=True, timeout=seconds + 120
+        )
         result: dict[str, Any] = json.loads(result_file.read_text())
         return result
 
@@ -416,17 +505,27 @@ def measure_http(base: str, prepared: Prepared, options: Options) -> Row:
     scenario = prepared.scenario
     if options.warmup > 0:
         run_wrk(base, prepared, seconds=options.warmup, connections=options.connections)
-    result = run_wrk(base, prepared, seconds=options.duration, connections=options.connections)
+    result = run_wrk(
+        base, prepared, seconds=options.duration, connections=options.connections
+    )
     latency = result["latency_us"]
     expected = str(scenario.expect_status)
     statuses: dict[str, int] = result["statuses"]
     errors = result["errors"]
-    bad = sum(n for code, n in statuses.items() if code != expected) + errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
+    bad = (
+        sum(n for code, n in statuses.items() if code != expected)
+        + errors["connect"]
+        + errors["read"]
+        + errors["write"]
+        + errors["timeout"]
+    )
     good = statuses.get(expected, 0)
     seconds = result["duration_us"] / 1e6
     note = ""
     if bad:
-        note = "unexpected answers: " + ", ".join(f"{code}×{n}" for code, n in sorted(statuses.items()) if code != expected)
+        note = "unexpected answers: " + ", ".join(
+            f"{code}×{n}" for code, n in sorted(statuses.items()) if code != expected
+        )
     return Row(
         scenario.name,
         median_ms=latency["p50"] / 1000,
@@ -463,7 +562,13 @@ def count_queries(prepared: Prepared) -> int:
 
     def once() -> int:
         with CaptureQueriesContext(connection) as captured:
-            client.generic(scenario.method, prepared.paths[0], data=scenario.body or b"", content_type=scenario.content_type or "application/octet-stream", **extra)
+            client.generic(
+                scenario.method,
+                prepared.paths[0],
+                data=scenario.body or b"",
+                content_type=scenario.content_type or "application/octet-stream",
+                **extra,
+            )
         return len(captured.captured_queries)
 
     if scenario.mutates:
@@ -485,12 +590,28 @@ def machine_info() -> dict[str, str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem_kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        found = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        mem_kib = int(found.group(1)) if found else 0
         memory = f"{mem_kib / 1024 / 1024:.1f} GiB"
-    except (OSError, AttributeError):
+    except OSError:
         memory = "unknown"
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        or "unknown"
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return {
         "cores": str(os.cpu_count()),
         "memory": memory,
@@ -510,8 +631,18 @@ def _ratio(value: float | None, base: float | None) -> str:
     return f"{value / base:,.2f}"
 
 
-def render_table(rows: list[Row], *, options: Options, totals: dict[str, int], info: dict[str, str], memory: list[float], started: datetime) -> str:
-    view = next((r for r in rows if r.name.startswith("baseline: bare")), None)
+def render_table(
+    rows: list[Row],
+    *,
+    options: Options,
+    reports: list[StepReport],
+    info: dict[str, str],
+    memory: list[float],
+    started: datetime,
+) -> str:
+    view = next(
+        (r for r in rows if r.name.startswith("baseline: bare")), None
+    )  # the first
     pg = next((r for r in rows if r.kind == "pgbench"), None)
     view_p95 = view.p95_ms if view and view.measured else None
     view_rps = view.per_second if view and view.measured else None
@@ -521,22 +652,24 @@ def render_table(rows: list[Row], *, options: Options, totals: dict[str, int], i
         "",
         f"- Machine: {info['cores']} cores, {info['memory']} memory, {info['cpu']}",
         f"- Commit: {info['commit']}; Python {info['python']}",
-        f"- Dataset size: {options.size:,} ({', '.join(f'{t} {n:,}' for t, n in totals.items())})",
+        f"- Dataset size: {options.size:,} ({', '.join(f'{t} {n:,}' for r in reports for t, n in r.rows.items())})",
+        f"- Generated {sum(r.total_rows for r in reports):,} rows in {sum(r.seconds for r in reports):.1f} s ({', '.join(f'{r.name} {r.rows_per_second:,.0f} rows/s' for r in reports)})",
         f"- Load: wrk, {options.connections} connections, {options.duration:g} s per scenario after {options.warmup:g} s warm-up; gunicorn sync, {options.workers} workers, production settings",
         "",
-        "| scenario | median ms | p95 ms | p99 ms | req/s | p95 × view | req/s × view | p95 × pgbench | queries | notes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| scenario | median ms | p95 ms | p99 ms | req/s | p95 × view | req/s × view | p95 × pgbench | queries | requests | notes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         queries = "–" if row.queries is None else str(row.queries)
         lines.append(
-            f"| {row.name} | {_fmt(row.median_ms, 2)} | {_fmt(row.p95_ms, 2)} | {_fmt(row.p99_ms, 2)} | {_fmt(row.per_second)} | {_ratio(row.p95_ms, view_p95)} | {_ratio(row.per_second, view_rps)} | {_ratio(row.p95_ms, pg_p95)} | {queries} | {row.note} |"
+            f"| {row.name} | {_fmt(row.median_ms, 2)} | {_fmt(row.p95_ms, 2)} | {_fmt(row.p99_ms, 2)} | {_fmt(row.per_second)} | {_ratio(row.p95_ms, view_p95)} | {_ratio(row.per_second, view_rps)} | {_ratio(row.p95_ms, pg_p95)} | {queries} | {row.requests:,} | {row.note} |"
         )
     lines.append("")
     if memory:
-        lines.append(f"Gunicorn workers' peak RSS after the run: max {max(memory):.0f} MiB, total {sum(memory):.0f} MiB over {len(memory)} workers.")
-    for reason in options.skipped:
-        lines.append(f"- Skipped: {reason}")
+        lines.append(
+            f"Gunicorn workers' peak RSS after the run: max {max(memory):.0f} MiB, total {sum(memory):.0f} MiB over {len(memory)} workers."
+        )
+    lines.extend(f"- Skipped: {reason}" for reason in options.skipped)
     lines.append("")
     return "\n".join(lines)
 
@@ -551,7 +684,11 @@ def select_scenarios(options: Options) -> list[Any]:
         except Unavailable as reason:
             options.skipped.append(str(reason))
     if options.only:
-        chosen = [s for s in chosen if any(word.lower() in s.name.lower() for word in options.only)]
+        chosen = [
+            s
+            for s in chosen
+            if any(word.lower() in s.name.lower() for word in options.only)
+        ]
     return chosen
 
 
@@ -560,15 +697,32 @@ def run_measures(options: Options, bench_url: str) -> list[Row]:
 
     if options.only:
         return []
-    context = MeasureContext(database_url=bench_url, redis_url=os.environ.get("REDIS_URL", ""), duration=options.duration, quick=options.quick)
-    rows = []
+    context = MeasureContext(
+        database_url=bench_url,
+        redis_url=os.environ.get("REDIS_URL", ""),
+        duration=options.duration,
+        quick=options.quick,
+    )
+    rows: list[Row] = []
     for hook in MEASURE_HOOKS:
         try:
             results = hook(context)
         except Unavailable as reason:
             options.skipped.append(str(reason))
             continue
-        rows.extend(Row(r.name, r.median_ms, r.p95_ms, r.p99_ms, r.per_second, queries=r.queries, note=r.note, kind="measure") for r in results)
+        rows.extend(
+            Row(
+                r.name,
+                r.median_ms,
+                r.p95_ms,
+                r.p99_ms,
+                r.per_second,
+                queries=r.queries,
+                note=r.note,
+                kind="measure",
+            )
+            for r in results
+        )
     return rows
 
 
@@ -580,7 +734,7 @@ def run_http(options: Options, bench_url: str) -> tuple[list[Row], list[float]]:
     scenarios = [BASELINE, *select_scenarios(options)]
     server = Server(options.workers)
     server.start()
-    rows: list[Row] = []
+    measured: list[tuple[Row, Prepared]] = []
     prepared_all: list[Prepared] = []
     try:
         logins = Logins(server.base)
@@ -593,42 +747,108 @@ def run_http(options: Options, bench_url: str) -> tuple[list[Row], list[float]]:
                     except Unavailable as reason:
                         options.skipped.append(str(reason))
                         continue
-                    prepared_all.append(Prepared(scenario, paths, logins.headers(scenario.auth, scenario.auth_mode)))
+                    prepared_all.append(
+                        Prepared(
+                            scenario,
+                            paths,
+                            logins.headers(scenario.auth, scenario.auth_mode),
+                        )
+                    )
         finally:
             connection.close()
         for prepared in prepared_all:
             problem = check_once(server.base, prepared)
             if problem:
-                options.skipped.append(f"{prepared.scenario.name}: {problem}; not measured")
-                rows.append(Row(prepared.scenario.name, note=f"FAILED: {problem}"))
+                options.skipped.append(
+                    f"{prepared.scenario.name}: {problem}; not measured"
+                )
+                measured.append(
+                    (Row(prepared.scenario.name, note=f"FAILED: {problem}"), prepared)
+                )
                 continue
             log(f"load: {prepared.scenario.name}")
-            rows.append(measure_http(server.base, prepared, options))
+            measured.append((measure_http(server.base, prepared, options), prepared))
+        if len(prepared_all) > 2 and prepared_all[0].scenario is BASELINE:
+            # The machine may be shared: the baseline again at the end shows the drift.
+            log("load: baseline again")
+            again = measure_http(server.base, prepared_all[0], options)
+            again.name = f"{BASELINE.name} (again, at the end)"
+            again.note = "drift check: compare with the first baseline row"
+            measured.append((again, prepared_all[0]))
         memory = server.peak_rss_mib()
     finally:
         server.stop()
-    by_name = {p.scenario.name: p for p in prepared_all}
-    for row in rows:
-        prepared = by_name[row.name]
+    for row, prepared in measured:
         row.queries = count_queries(prepared)
-    return rows, memory
+    return [row for row, _prepared in measured], memory
 
 
 def parse_args(argv: list[str] | None) -> Options:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", type=int, required=True, help="dataset size: the number of dossiers (citizens are size/4)")
-    parser.add_argument("--quick", action="store_true", help="short runs (5 s per scenario, 1 s warm-up)")
-    parser.add_argument("--duration", type=float, help="seconds of load per scenario (default 30, quick 5)")
-    parser.add_argument("--warmup", type=float, help="seconds of unmeasured load before each scenario (default 5, quick 1)")
-    parser.add_argument("--connections", type=int, help="concurrent connections (default 2 × workers)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="gunicorn workers (default: cores)")
-    parser.add_argument("--database", default="portal_bench", help="benchmark database name (dropped and recreated)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        required=True,
+        help="dataset size: the number of dossiers (citizens are size/4)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="short runs (5 s per scenario, 1 s warm-up)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        help="seconds of load per scenario (default 30, quick 5)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        help="seconds of unmeasured load before each scenario (default 5, quick 1)",
+    )
+    parser.add_argument(
+        "--connections", type=int, help="concurrent connections (default 2 × workers)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="gunicorn workers (default: cores)",
+    )
+    parser.add_argument(
+        "--database",
+        default="portal_bench",
+        help="benchmark database name (dropped and recreated)",
+    )
     parser.add_argument("--seed", type=int, default=20260101)
-    parser.add_argument("--scenarios", default="", help="comma-separated words; run only scenarios whose name contains one")
-    parser.add_argument("--out", type=Path, help="Markdown file to write (default bench/results/<timestamp>.md)")
-    parser.add_argument("--drop-after", action="store_true", help="drop the benchmark database at the end")
+    parser.add_argument(
+        "--scenarios",
+        default="",
+        help="comma-separated words; run only scenarios whose name contains one",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="Markdown file to write (default bench/results/<timestamp>.md)",
+    )
+    parser.add_argument(
+        "--drop-after",
+        action="store_true",
+        help="drop the benchmark database at the end",
+    )
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="prepare and fill the database, then stop (times the generator)",
+    )
     args = parser.parse_args(argv)
-    duration = args.duration if args.duration is not None else (5.0 if args.quick else 30.0)
+    duration = (
+        args.duration if args.duration is not None else (5.0 if args.quick else 30.0)
+    )
     warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 5.0)
     return Options(
         size=args.size,
@@ -642,6 +862,7 @@ def parse_args(argv: list[str] | None) -> Options:
         out=args.out,
         drop_after=args.drop_after,
         workers=args.workers,
+        generate_only=args.generate_only,
     )
 
 
@@ -653,7 +874,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(production_environment(bench_url))
     sys.path.insert(0, str(ROOT))
     try:
-        totals = prepare_database(options, bench_url, maintenance_url)
+        reports = prepare_database(options, bench_url, maintenance_url)
+        if options.generate_only:
+            log(f"generated {options.database}; --generate-only, no load run")
+            return 0
         log("pgbench baseline")
         pg_row = run_pgbench(options, bench_url, maintenance_url)
         http_rows, memory = run_http(options, bench_url)
@@ -664,7 +888,14 @@ def main(argv: list[str] | None = None) -> int:
 
             connections.close_all()
             drop_database(maintenance_url, options.database)
-    table = render_table([pg_row, *http_rows, *measure_rows], options=options, totals=totals, info=machine_info(), memory=memory, started=started)
+    table = render_table(
+        [pg_row, *http_rows, *measure_rows],
+        options=options,
+        reports=reports,
+        info=machine_info(),
+        memory=memory,
+        started=started,
+    )
     out = options.out or RESULTS_DIR / f"{started:%Y%m%d-%H%M%S}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(table)

@@ -20,7 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Auth = Literal["anonymous", "citizen", "clerk", "specialist", "leader", "manager", "admin"]
+Auth = Literal[
+    "anonymous", "citizen", "clerk", "specialist", "leader", "manager", "admin"
+]
 AuthMode = Literal["session", "token"]
 PathFactory = Callable[[Any], Sequence[str]]
 
@@ -49,7 +51,9 @@ class Scenario:
     def paths(self, cursor: Any) -> list[str]:
         paths = [self.path] if isinstance(self.path, str) else list(self.path(cursor))
         if not paths:
-            raise Unavailable(f"{self.name}: the benchmark database has no rows to request")
+            raise Unavailable(
+                f"{self.name}: the benchmark database has no rows to request"
+            )
         return paths
 
 
@@ -71,7 +75,9 @@ def _token_body() -> bytes:
 
     from bench.generate import BENCH_LOGINS, BENCH_PASSWORD  # noqa: PLC0415
 
-    return urlencode({"username": BENCH_LOGINS["citizen"], "password": BENCH_PASSWORD}).encode()
+    return urlencode(
+        {"username": BENCH_LOGINS["citizen"], "password": BENCH_PASSWORD}
+    ).encode()
 
 
 # The baseline every other row is divided by; run.py measures it first.
@@ -125,7 +131,13 @@ def catalogue_search() -> list[Scenario]:
     """Catalogue search over ~10,000 procedures (issue 3): the API and the page."""
     require_model("procedures.Procedure", "catalogue search")
     require_url("/api/v1/procedures/", "catalogue search")
-    queries = ["giay phep xay dung", "khai sinh", "đăng ký kết hôn", "ly lich tu phap", "dat dai"]
+    queries = [
+        "giay phep xay dung",
+        "khai sinh",
+        "đăng ký kết hôn",
+        "ly lich tu phap",
+        "dat dai",
+    ]
     paths = [f"/api/v1/procedures/?q={q.replace(' ', '+')}" for q in queries]
     return [Scenario(name="catalogue search API", path=lambda _cursor: paths)]
 
@@ -151,9 +163,16 @@ def dossier_detail() -> list[Scenario]:
     table = model._meta.db_table
 
     def paths(cursor: Any) -> list[str]:
-        return [f"/api/v1/dossiers/{code}/" for (code,) in _rows(cursor, f"SELECT code FROM {table} ORDER BY id DESC")]  # noqa: S608
+        return [
+            f"/api/v1/dossiers/{code}/"
+            for (code,) in _rows(cursor, f"SELECT code FROM {table} ORDER BY id DESC")
+        ]
 
-    return [Scenario(name="dossier detail API", path=paths, auth="manager", auth_mode="token")]
+    return [
+        Scenario(
+            name="dossier detail API", path=paths, auth="manager", auth_mode="token"
+        )
+    ]
 
 
 def submit_with_upload() -> list[Scenario]:
@@ -163,7 +182,9 @@ def submit_with_upload() -> list[Scenario]:
     """
     require_model("dossiers.Dossier", "submit with upload")
     require_url("/api/v1/dossiers/", "submit with upload")
-    raise Unavailable("submit with upload: multipart body not wired yet (see bench/README.md)")
+    raise Unavailable(
+        "submit with upload: multipart body not wired yet (see bench/README.md)"
+    )
 
 
 def one_transition() -> list[Scenario]:
@@ -174,7 +195,9 @@ def one_transition() -> list[Scenario]:
     """
     require_model("dossiers.Dossier", "one transition")
     require_url("/api/v1/dossiers/X/transitions/receive/", "one transition")
-    raise Unavailable("one transition: per-request dossier supply not wired yet (see bench/README.md)")
+    raise Unavailable(
+        "one transition: per-request dossier supply not wired yet (see bench/README.md)"
+    )
 
 
 def province_year_dashboard() -> list[Scenario]:
@@ -197,8 +220,13 @@ def public_lookup() -> list[Scenario]:
     table = model._meta.db_table
 
     def paths(cursor: Any) -> list[str]:
-        rows = _rows(cursor, f"SELECT code, applicant_phone FROM {table} ORDER BY id DESC")  # noqa: S608
-        return [f"/api/v1/lookup/?code={code}&phone={phone.replace('+', '%2B')}" for code, phone in rows]
+        rows = _rows(
+            cursor, f"SELECT code, applicant_phone FROM {table} ORDER BY id DESC"
+        )
+        return [
+            f"/api/v1/lookup/?code={code}&phone={phone.replace('+', '%2B')}"
+            for code, phone in rows
+        ]
 
     return [Scenario(name="public lookup API", path=paths)]
 
@@ -233,10 +261,14 @@ def sms_pipeline(context: MeasureContext) -> list[MeasureResult]:
     try:
         module = importlib.import_module("bench.sms_pipeline")
     except ModuleNotFoundError:
-        raise Unavailable("SMS pipeline: bench/sms_pipeline.py is not on this branch") from None
+        raise Unavailable(
+            "SMS pipeline: bench/sms_pipeline.py is not on this branch"
+        ) from None
     run = getattr(module, "run_for_harness", None)
     if run is None:
-        raise Unavailable("SMS pipeline: bench.sms_pipeline has no run_for_harness(context)")
+        raise Unavailable(
+            "SMS pipeline: bench.sms_pipeline has no run_for_harness(context)"
+        )
     results: list[MeasureResult] = run(context)
     return results
 
