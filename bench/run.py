@@ -426,11 +426,22 @@ class Logins:
 # --- the load runs -------------------------------------------------------------------------
 
 
+class LoadError(RuntimeError):
+    """The load tool failed for one scenario; the run goes on with the others."""
+
+
 @dataclass
 class Prepared:
     scenario: Any  # bench.scenarios.Scenario
     paths: list[str]
     headers: dict[str, str]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """wrk does not follow redirects, so neither does the check request."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def check_once(base: str, prepared: Prepared) -> str | None:
@@ -442,11 +453,13 @@ def check_once(base: str, prepared: Prepared) -> str | None:
         method=scenario.method,
         headers=request_headers(prepared),
     )
+    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with opener.open(request, timeout=30) as answer:
             status = answer.status
     except urllib.error.HTTPError as error:
         status = error.code
+        error.close()
     if status != scenario.expect_status:
         return f"answered {status}, expected {scenario.expect_status}"
     return None
@@ -494,9 +507,12 @@ def run_wrk(
             "BENCH_PATHS_FILE": str(paths_file),
             "BENCH_RESULT_FILE": str(result_file),
         }
-        subprocess.run(
-            command, env=env, check=True, capture_output=True, timeout=seconds + 120
+        done = subprocess.run(
+            command, env=env, check=False, capture_output=True, timeout=seconds + 120
         )
+        if done.returncode != 0 or not result_file.exists():
+            error = (done.stderr or done.stdout).decode(errors="replace").strip()
+            raise LoadError(f"wrk exited {done.returncode}: {error[-300:]}")
         result: dict[str, Any] = json.loads(result_file.read_text())
         return result
 
@@ -758,6 +774,14 @@ def run_http(options: Options, bench_url: str) -> tuple[list[Row], list[float]]:
             connection.close()
         for prepared in prepared_all:
             problem = check_once(server.base, prepared)
+            if not problem:
+                log(f"load: {prepared.scenario.name}")
+                try:
+                    measured.append(
+                        (measure_http(server.base, prepared, options), prepared)
+                    )
+                except LoadError as error:
+                    problem = str(error)
             if problem:
                 options.skipped.append(
                     f"{prepared.scenario.name}: {problem}; not measured"
@@ -765,9 +789,6 @@ def run_http(options: Options, bench_url: str) -> tuple[list[Row], list[float]]:
                 measured.append(
                     (Row(prepared.scenario.name, note=f"FAILED: {problem}"), prepared)
                 )
-                continue
-            log(f"load: {prepared.scenario.name}")
-            measured.append((measure_http(server.base, prepared, options), prepared))
         if len(prepared_all) > 2 and prepared_all[0].scenario is BASELINE:
             # The machine may be shared: the baseline again at the end shows the drift.
             log("load: baseline again")
