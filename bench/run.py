@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -111,7 +112,11 @@ def database_urls(database: str) -> tuple[str, str]:
         )
     parts = urllib.parse.urlsplit(source)
     dev_name = parts.path.lstrip("/")
-    if database == dev_name or "bench" not in database:
+    if (
+        database == dev_name
+        or "bench" not in database
+        or not re.fullmatch(r"[a-z][a-z0-9_]{0,50}", database)
+    ):
         raise SystemExit(
             f"refusing to use {database!r} as the benchmark database (dev database is {dev_name!r})"
         )
@@ -188,7 +193,7 @@ def prepare_database(
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    index = min(len(ordered) - 1, max(0, math.ceil(pct / 100 * len(ordered)) - 1))
     return ordered[index]
 
 

@@ -21,7 +21,15 @@ from django.db import connection
 from accounts.models import AGENCY_CODE_RE, Agency, Membership, User
 from accounts.selectors import agency_scope_for_user
 from bench.generate import BENCH_LOGINS, BENCH_PASSWORD, STEPS, citizen_count
-from bench.run import Options, Prepared, check_once, ensure_tools, measure_http
+from bench.run import (
+    Options,
+    Prepared,
+    check_once,
+    database_urls,
+    ensure_tools,
+    measure_http,
+    percentile,
+)
 from bench.scenarios import Scenario
 from procedures.models import Field
 
@@ -233,3 +241,21 @@ def test_load_run_sends_the_scenario_and_flags_unexpected_answers(loopback_serve
         == "answered 503, expected 200"
     )
     assert check_once(loopback_server, Prepared(mixed, ["/ok"], {})) is None
+
+
+def test_percentiles_are_nearest_rank():
+    values = [float(v) for v in range(100, 0, -1)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 95) == 95.0
+    assert percentile(values, 99) == 99.0
+    assert percentile([7.0], 99) == 7.0
+
+
+@pytest.mark.parametrize("name", ["portal", "scratch", "portal_bench; DROP", "Bench"])
+def test_harness_refuses_any_database_but_a_bench_one(monkeypatch, name):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
+    with pytest.raises(SystemExit, match="refusing"):
+        database_urls(name)
+    bench, maintenance = database_urls("portal_bench")
+    assert bench == "postgres://postgres@127.0.0.1:5432/portal_bench"
+    assert maintenance == "postgres://postgres@127.0.0.1:5432/postgres"
