@@ -43,6 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 STATE_DIR = ROOT / ".services" / "bench"
 RESULTS_DIR = BENCH_DIR / "results"
+# The baseline at the end differing by more than this from the first one is flagged.
+DRIFT_WARNING = 0.2
 
 
 def log(message: str) -> None:
@@ -64,6 +66,9 @@ class Row:
     bad: int = 0  # answers that were not the expected status, or socket errors
     note: str = ""
     kind: str = "http"  # http | pgbench | measure
+    # The baseline view measured right after this row (bracketing), when enabled.
+    view_p95_ms: float | None = None
+    view_per_second: float | None = None
 
     @property
     def measured(self) -> bool:
@@ -84,6 +89,7 @@ class Options:
     drop_after: bool
     workers: int
     generate_only: bool = False
+    bracket: bool = True
     skipped: list[str] = field(default_factory=list)
 
 
@@ -559,6 +565,18 @@ def measure_http(base: str, prepared: Prepared, options: Options) -> Row:
     )
 
 
+def bracket_with_baseline(
+    row: Row, base: str, baseline: Prepared, options: Options
+) -> None:
+    """Measure the baseline right after the scenario, for ratios that hold on a busy
+    machine: the pair sees the same background load."""
+    short = Options(**{**options.__dict__, "warmup": 0.0})
+    short.duration = max(1.0, options.duration / 2)
+    view = measure_http(base, baseline, short)
+    row.view_p95_ms = view.p95_ms
+    row.view_per_second = view.per_second
+
+
 # --- query counts, in-process ----------------------------------------------------------------
 
 
@@ -604,7 +622,7 @@ def count_queries(prepared: Prepared) -> int:
 # --- putting it together -----------------------------------------------------------------------
 
 
-def machine_info() -> dict[str, str]:
+def machine_info(load_start: float) -> dict[str, str]:
     cpu = platform.processor() or "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -634,6 +652,7 @@ def machine_info() -> dict[str, str]:
         check=False,
     ).stdout.strip()
     return {
+        "load_start": f"{load_start:.2f}",
         "cores": str(os.cpu_count()),
         "memory": memory,
         "cpu": cpu,
@@ -676,6 +695,13 @@ def render_table(
         f"- Dataset size: {options.size:,} ({', '.join(f'{t} {n:,}' for r in reports for t, n in r.rows.items())})",
         f"- Generated {sum(r.total_rows for r in reports):,} rows in {sum(r.seconds for r in reports):.1f} s ({', '.join(f'{r.name} {r.rows_per_second:,.0f} rows/s' for r in reports)})",
         f"- Load: wrk, {options.connections} connections, {options.duration:g} s per scenario after {options.warmup:g} s warm-up; gunicorn sync, {options.workers} workers, production settings",
+        "- Ratios: "
+        + (
+            "to the baseline view measured right after each row (bracketed, half as long), so both see the same background load"
+            if options.bracket
+            else "to the first baseline rows"
+        ),
+        f"- Load average (1 min) at the start and at the end: {info['load_start']} / {os.getloadavg()[0]:.2f}",
         "",
         "| scenario | median ms | p95 ms | p99 ms | req/s | p95 × view | req/s × view | p95 × pgbench | queries | requests | notes |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -683,9 +709,17 @@ def render_table(
     for row in rows:
         queries = "–" if row.queries is None else str(row.queries)
         lines.append(
-            f"| {row.name} | {_fmt(row.median_ms, 2)} | {_fmt(row.p95_ms, 2)} | {_fmt(row.p99_ms, 2)} | {_fmt(row.per_second)} | {_ratio(row.p95_ms, view_p95)} | {_ratio(row.per_second, view_rps)} | {_ratio(row.p95_ms, pg_p95)} | {queries} | {row.requests:,} | {row.note} |"
+            f"| {row.name} | {_fmt(row.median_ms, 2)} | {_fmt(row.p95_ms, 2)} | {_fmt(row.p99_ms, 2)} | {_fmt(row.per_second)} | {_ratio(row.p95_ms, row.view_p95_ms or view_p95)} | {_ratio(row.per_second, row.view_per_second or view_rps)} | {_ratio(row.p95_ms, pg_p95)} | {queries} | {row.requests:,} | {row.note} |"
         )
     lines.append("")
+    again = next((r for r in rows if r.name.endswith("(again, at the end)")), None)
+    if view_rps and again and again.per_second:
+        drift = again.per_second / view_rps - 1
+        if abs(drift) > DRIFT_WARNING:
+            lines.append(
+                f"**Warning:** the baseline's req/s moved by {drift:+.0%} during the run: the machine's load changed (other processes), so ratios of rows measured far apart are skewed. Rerun on a quiet machine before comparing."
+            )
+            lines.append("")
     if memory:
         lines.append(
             f"Gunicorn workers' peak RSS after the run: max {max(memory):.0f} MiB, total {sum(memory):.0f} MiB over {len(memory)} workers."
@@ -777,14 +811,16 @@ def run_http(options: Options, bench_url: str) -> tuple[list[Row], list[float]]:
                     )
         finally:
             connection.close()
+        baseline = prepared_all[0] if prepared_all[0].scenario is BASELINE else None
         for prepared in prepared_all:
             problem = check_once(server.base, prepared)
             if not problem:
                 log(f"load: {prepared.scenario.name}")
                 try:
-                    measured.append(
-                        (measure_http(server.base, prepared, options), prepared)
-                    )
+                    row = measure_http(server.base, prepared, options)
+                    if options.bracket and baseline and prepared is not baseline:
+                        bracket_with_baseline(row, server.base, baseline, options)
+                    measured.append((row, prepared))
                 except LoadError as error:
                     problem = str(error)
             if problem:
@@ -867,6 +903,11 @@ def parse_args(argv: list[str] | None) -> Options:
         help="drop the benchmark database at the end",
     )
     parser.add_argument(
+        "--no-bracket",
+        action="store_true",
+        help="divide by the first baseline only, instead of a baseline measured right after each scenario",
+    )
+    parser.add_argument(
         "--generate-only",
         action="store_true",
         help="prepare and fill the database, then stop (times the generator)",
@@ -889,10 +930,12 @@ def parse_args(argv: list[str] | None) -> Options:
         drop_after=args.drop_after,
         workers=args.workers,
         generate_only=args.generate_only,
+        bracket=not args.no_bracket,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
+    load_start = os.getloadavg()[0]
     options = parse_args(argv)
     started = datetime.now(UTC)
     ensure_tools()
@@ -918,7 +961,7 @@ def main(argv: list[str] | None = None) -> int:
         [pg_row, *http_rows, *measure_rows],
         options=options,
         reports=reports,
-        info=machine_info(),
+        info=machine_info(load_start),
         memory=memory,
         started=started,
     )
