@@ -71,7 +71,9 @@ def test_an_email_already_registered_is_refused_in_vietnamese(client, citizen):
     assert not User.objects.filter(phone="+84903666777").exists()
 
 
-def test_password_reset_by_email_round_trip(client, citizen):
+def test_password_reset_by_email_round_trip(client, citizen, settings):
+    settings.PORTAL_PROVINCE_NAME = "Tỉnh Quảng Ninh"
+    settings.PORTAL_CENTRE_NAME = "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh"
     response = client.post(reverse("account_reset_password"), {"email": citizen.email})
     assert response.status_code == 302
     assert response["Location"] == reverse("account_reset_password_done")
@@ -79,7 +81,10 @@ def test_password_reset_by_email_round_trip(client, citizen):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [citizen.email]
-    assert "Thư đặt lại mật khẩu" in message.subject
+    assert message.subject == "[Tỉnh Quảng Ninh] Thư đặt lại mật khẩu"
+    assert message.body.startswith(
+        "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh xin kính chào!"
+    )
     assert "Bạn nhận được thư này vì bạn hoặc một người khác" in message.body
     assert "Trân trọng cảm ơn" in message.body
     assert "password reset" not in message.body.lower()
