@@ -32,8 +32,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.PORTAL_PROVINCE_NAME}] {subject}"
 
-    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        super().send_mail(template_prefix, email, {**context, "current_site": PortalSite()})
+    def send_mail(
+        self, template_prefix: str, email: str, context: dict[str, Any]
+    ) -> None:
+        super().send_mail(
+            template_prefix, email, {**context, "current_site": PortalSite()}
+        )
 
     def clean_phone(self, phone: str) -> str:
         try:

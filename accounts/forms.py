@@ -56,9 +56,9 @@ class PortalChangePhoneForm(ChangePhoneForm):  # type: ignore[misc]
                 "phone",
                 ValidationError(
                     _(
-                    "Changing your mobile number online needs a code sent by SMS, "
-                    "which is not available yet. Please call the hotline or visit "
-                    "the one-stop centre with your ID card."
+                        "Changing your mobile number online needs a code sent by SMS, "
+                        "which is not available yet. Please call the hotline or visit "
+                        "the one-stop centre with your ID card."
                     ),
                     code="phone_change_unavailable",
                 ),

@@ -131,7 +131,9 @@ def test_user_turns_on_the_authenticator_app_and_is_asked_for_a_code_next_time(
     assert log_in(client, citizen.email).status_code == 302
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     page = client.get(reverse("mfa_activate_totp")).content.decode()
-    secret = re.search(r'<code class="secret" id="authenticator_secret">(\w+)</code>', page)
+    secret = re.search(
+        r'<code class="secret" id="authenticator_secret">(\w+)</code>', page
+    )
     assert secret is not None
     assert 'alt="Mã QR để thêm tài khoản' in page
 
