@@ -18,4 +18,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Unit tests read the in-process outbox; integration workers choose the HTTP gateway.
-SMS_BACKEND = env.str("SMS_TEST_BACKEND", default="notifications.gateways.LocmemGateway")
+SMS_BACKEND = env.str(
+    "SMS_TEST_BACKEND", default="notifications.gateways.LocmemGateway"
+)

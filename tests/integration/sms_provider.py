@@ -77,7 +77,7 @@ class _Handler(BaseHTTPRequestHandler):
         status, answer = outcome
         self._answer(status, answer)
 
-    def _decide(
+    def _decide(  # noqa: PLR0911 - one answer per failure mode
         self, state: ProviderState, payload: dict[str, Any]
     ) -> tuple[int, dict[str, Any]] | None:
         with state.lock:

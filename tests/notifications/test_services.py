@@ -88,10 +88,16 @@ def test_sms_not_sent_when_transaction_rolls_back(
     class TransitionFailedError(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(TransitionFailedError), transaction.atomic():
+    def transition_that_fails() -> None:
+        with transaction.atomic():
             _enqueue()
             raise TransitionFailedError
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(TransitionFailedError),
+    ):
+        transition_that_fails()
     assert callbacks == []
     assert not SmsMessage.objects.exists()
     delay.assert_not_called()
