@@ -27,23 +27,12 @@ from notifications.services import sms_enqueue, sms_outbox_sweep
 from portal.celery import app as celery_app
 from tests.integration.conftest import Worker
 from tests.integration.sms_provider import FakeSmsProvider
+from tests.notifications.factories import seed_templates
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 API_KEY = "integration-key"
 RECEIPT_SECRET = "integration-receipt-secret"
-
-
-def _seed_templates() -> None:
-    # transactional tests empty the tables between tests; put the seeded rows back
-    seeded = __import__(
-        "notifications.migrations.0002_seed_templates", fromlist=["TEMPLATES"]
-    ).TEMPLATES
-    for event, (body, counter, online, post) in seeded.items():
-        SmsTemplate.objects.update_or_create(
-            event=event,
-            defaults={"body": body, "counter": counter, "online": online, "post": post},
-        )
 
 
 def _route_sms_to(queue: str | None) -> None:
@@ -81,7 +70,7 @@ def sms_settings(settings, monkeypatch):
     for name, value in values.items():
         monkeypatch.setenv(name, str(value))
         setattr(settings, name, value)
-    _seed_templates()
+    seed_templates()
     return settings
 
 
