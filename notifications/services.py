@@ -97,16 +97,30 @@ def retry_countdown(attempts: int) -> float:
     return _random.uniform(0, ceiling)
 
 
+_CLAIM_SQL = """
+    UPDATE notifications_smsmessage
+       SET status = %(sending)s, attempts = attempts + 1, claimed_at = %(now)s
+     WHERE id = %(id)s
+       AND (status = %(queued)s OR (status = %(sending)s AND claimed_at < %(expired)s))
+    RETURNING *
+"""
+
+
 def _claim(message_id: int, now: datetime) -> SmsMessage | None:
+    """Take the row for this worker: queued, or claimed by a worker whose lease ran out.
+
+    One atomic UPDATE ... RETURNING: of two workers racing for the row, one gets it.
+    """
     lease = timedelta(seconds=settings.SMS_CLAIM_LEASE_SECONDS)
-    claimed = (
-        SmsMessage.objects.filter(pk=message_id)
-        .claimable(lease_expired_before=now - lease)
-        .update(status=SmsStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-    )
-    if not claimed:
-        return None
-    return SmsMessage.objects.get(pk=message_id)
+    params = {
+        "id": message_id,
+        "now": now,
+        "expired": now - lease,
+        "queued": SmsStatus.QUEUED.value,
+        "sending": SmsStatus.SENDING.value,
+    }
+    claimed = list(SmsMessage.objects.raw(_CLAIM_SQL, params))
+    return claimed[0] if claimed else None
 
 
 def sms_message_send(*, message_id: int) -> float | None:
