@@ -107,14 +107,35 @@ def wait_for(provider: FakeSmsProvider, count: int, timeout: float) -> None:
         time.sleep(0.01)
 
 
-def throughput(provider: FakeSmsProvider, run: str, count: int, prefix: int) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (the worker's pool)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def throughput(
+    provider: FakeSmsProvider, run: str, count: int, prefix: int, worker_pid: int
+) -> tuple[float, float]:
+    """Messages a second from the commit to the last acceptance, and worker CPU ms each."""
+    cpu_before = cpu_seconds(worker_pid)
     with transaction.atomic():
         for i in range(count):
             enqueue(run, i, prefix)
-    start = time.time()  # tasks leave on commit
+        start = time.time()  # the tasks are published by the commit below
     wait_for(provider, count, 600)
     last = max(d.accepted_at for d in provider.deliveries)
-    return count / (last - start)
+    cpu_ms = (cpu_seconds(worker_pid) - cpu_before) * 1000 / count
+    return count / (last - start), cpu_ms
 
 
 def latency(
@@ -152,7 +173,9 @@ def main() -> None:
     worker = start_worker(queue, provider, args.concurrency)
     run = uuid.uuid4().hex[:8]
     try:
-        rate = throughput(provider, run + "t", args.messages, prefix)
+        rate, cpu_ms = throughput(
+            provider, run + "t", args.messages, prefix, worker.pid
+        )
         provider.state.deliveries.clear()
         lat = latency(
             provider, run + "l", args.rate, args.seconds, prefix + args.messages
@@ -164,7 +187,10 @@ def main() -> None:
         SmsMessage.objects.filter(idempotency_key__startswith=f"bench-{run}").delete()
     p50 = statistics.median(lat) * 1000
     p95 = lat[int(len(lat) * 0.95) - 1] * 1000
-    print(f"worker concurrency {args.concurrency}")
+    print(
+        f"worker concurrency {args.concurrency}, load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"worker CPU per message: {cpu_ms:.2f} ms (main process and pool)")
     print(
         f"throughput: {rate:.0f} messages/s ({args.messages} messages, commit to last accepted)"
     )
