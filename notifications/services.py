@@ -123,15 +123,33 @@ def _claim(message_id: int, now: datetime) -> SmsMessage | None:
     return claimed[0] if claimed else None
 
 
+def _lease_remaining(message_id: int, now: datetime) -> float | None:
+    """Seconds until another worker's claim lapses; None if the row is done or gone.
+
+    A task redelivered after its worker died finds the row still claimed: it comes back
+    when the lease has run out instead of leaving the row to the sweep.
+    """
+    claimed_at = (
+        SmsMessage.objects.filter(pk=message_id, status=SmsStatus.SENDING)
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    if claimed_at is None:
+        return None
+    lease_end = claimed_at + timedelta(seconds=settings.SMS_CLAIM_LEASE_SECONDS)
+    return max((lease_end - now).total_seconds(), 0.0) + 1.0
+
+
 def sms_message_send(*, message_id: int) -> float | None:
     """Claim the message, send it through the gateway, record the outcome.
 
     Returns the number of seconds after which to try again, or None when there is
     nothing more to do (sent, failed for good, or another worker holds the row).
     """
-    message = _claim(message_id, timezone.now())
+    now = timezone.now()
+    message = _claim(message_id, now)
     if message is None:
-        return None
+        return _lease_remaining(message_id, now)
     wait = ratelimit.seconds_until_allowed(message.phone)
     if wait > 0:
         # Deferred, not dropped; a deferral is not a delivery attempt.

@@ -35,9 +35,13 @@ API_KEY = "integration-key"
 RECEIPT_SECRET = "integration-receipt-secret"
 
 
+SETTINGS_ROUTES = celery_app.conf.task_routes
+
+
 def _route_sms_to(queue: str | None) -> None:
+    """Send notification tasks to the test worker's queue; None puts settings back."""
     celery_app.conf.task_routes = (
-        {"notifications.*": {"queue": queue}} if queue else None
+        {"notifications.*": {"queue": queue}} if queue else SETTINGS_ROUTES
     )
     celery_app.amqp.flush_routes()
     celery_app.amqp.__dict__.pop("router", None)  # a cached Router keeps old routes
