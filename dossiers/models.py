@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Agency
-from dossiers import permissions
+from dossiers import deadlines, permissions
 from procedures.models import Procedure, RequiredDocument
 
 
@@ -104,15 +104,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         POST = "post", _("By public post")
         ONLINE = "online", _("Online")
 
-    class DeadlineStatus(models.TextChoices):
-        WITHIN = "within", _("Within the deadline")
-        NEARING = "nearing", _("Nearing the deadline")
-        OVERDUE = "overdue", _("Overdue")
-
-    class Timeliness(models.TextChoices):
-        EARLY = "early", _("Early")
-        ON_TIME = "on_time", _("On time")
-        LATE = "late", _("Late")
+    DeadlineStatus = deadlines.Progress
+    Timeliness = deadlines.Timeliness
 
     code = models.CharField(_("dossier code"), max_length=60, unique=True, null=True)
     state = FSMField(
