@@ -13,8 +13,8 @@ from dossiers.models import (
     Dossier,
     DossierCodeCounter,
     DossierEvent,
-    PaymentRequest,
     Pause,
+    PaymentRequest,
     Result,
     SupplementRequest,
 )
@@ -67,7 +67,14 @@ class DossierAdmin(ReadOnlyAdmin):
 
 @admin.register(DossierEvent)
 class DossierEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "dossier", "action", "from_state", "to_state", "actor")
+    list_display = (
+        "created_at",
+        "dossier",
+        "action",
+        "from_state",
+        "to_state",
+        "actor",
+    )
     list_filter = ("action", "to_state")
     search_fields = ("dossier__code",)
     list_select_related = ("dossier", "actor")

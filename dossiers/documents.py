@@ -33,7 +33,7 @@ _UNSAFE_RE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 _HEAD_BYTES = 8192
 
 
-class PrivateStorage(LazyObject):
+class PrivateStorage(LazyObject):  # type: ignore[type-arg]
     def _setup(self) -> None:
         self._wrapped = FileSystemStorage(
             location=settings.MEDIA_ROOT / "private" / "dossiers",
@@ -73,7 +73,11 @@ def sniff(upload: IO[bytes], *, field: str = "file") -> SniffedFile:
     magic = _MAGIC.get(content_type)
     if magic is None or not head.startswith(magic[0]):
         raise DossierValidationError(
-            {field: [_("Only PDF, JPEG and PNG files are accepted (checked by content).")]}
+            {
+                field: [
+                    _("Only PDF, JPEG and PNG files are accepted (checked by content).")
+                ]
+            }
         )
     digest = hashlib.sha256(head)
     size = len(head)
@@ -95,7 +99,10 @@ def sniff(upload: IO[bytes], *, field: str = "file") -> SniffedFile:
         raise DossierValidationError({field: [_("The file is empty.")]})
     upload.seek(0)
     return SniffedFile(
-        content_type=content_type, extension=magic[1], size=size, sha256=digest.hexdigest()
+        content_type=content_type,
+        extension=magic[1],
+        size=size,
+        sha256=digest.hexdigest(),
     )
 
 

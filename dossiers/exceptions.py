@@ -18,7 +18,9 @@ class DossierTransitionError(DossierError):
 
     default_message = _("This action is not possible in the dossier's current state.")
 
-    def __init__(self, message: str | None = None, *, action: str = "", state: str = "") -> None:
+    def __init__(
+        self, message: str | None = None, *, action: str = "", state: str = ""
+    ) -> None:
         self.action = action
         self.state = state
         super().__init__(message)
@@ -38,8 +40,12 @@ class DossierValidationError(DossierError):
 
     default_message = _("Please correct the errors below.")
 
-    def __init__(self, errors: dict[str, list[str]], message: str | None = None) -> None:
-        self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
+    def __init__(
+        self, errors: dict[str, list[str]], message: str | None = None
+    ) -> None:
+        self.errors = {
+            field: [str(m) for m in messages] for field, messages in errors.items()
+        }
         super().__init__(message)
 
 

@@ -64,13 +64,13 @@ IN_PROGRESS_STATES = (
 FINISHED_STATES = (S.REFUSED, S.WITHDRAWN, S.STOPPED, S.READY, S.RETURNED)
 
 
-def has_mandatory_documents(dossier: Dossier) -> bool:
+def has_mandatory_documents(dossier: models.Model) -> bool:
     """Every mandatory required document of the procedure version has an attachment."""
-    return not dossier.missing_mandatory_documents()
+    return isinstance(dossier, Dossier) and not dossier.missing_mandatory_documents()
 
 
-def is_not_online(dossier: Dossier) -> bool:
-    return dossier.channel != Dossier.Channel.ONLINE
+def is_not_online(dossier: models.Model) -> bool:
+    return isinstance(dossier, Dossier) and dossier.channel != Dossier.Channel.ONLINE
 
 
 class DossierQuerySet(models.QuerySet["Dossier"]):
@@ -85,6 +85,17 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
             "current_agency",
             "assigned_specialist",
         )
+
+
+class DossierManager(models.Manager["Dossier"]):
+    def get_queryset(self) -> DossierQuerySet:
+        return DossierQuerySet(self.model, using=self._db)
+
+    def in_progress(self) -> DossierQuerySet:
+        return self.get_queryset().in_progress()
+
+    def with_related(self) -> DossierQuerySet:
+        return self.get_queryset().with_related()
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -107,7 +118,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     DeadlineStatus = deadlines.Progress
     Timeliness = deadlines.Timeliness
 
-    code = models.CharField(_("dossier code"), max_length=60, unique=True, null=True)
+    # NULL until assigned (drafts): many drafts, one code each once submitted.
+    code = models.CharField(
+        _("dossier code"), max_length=60, unique=True, null=True, blank=True
+    )
     state = FSMField(
         _("state"),
         max_length=24,
@@ -142,9 +156,15 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         _("applicant ID number"), max_length=20, blank=True
     )
     applicant_email = models.EmailField(_("applicant email"), blank=True)
-    applicant_address = models.CharField(_("applicant address"), max_length=255, blank=True)
-    submitter_name = models.CharField(_("authorised submitter"), max_length=255, blank=True)
-    submitter_phone = models.CharField(_("submitter mobile phone"), max_length=12, blank=True)
+    applicant_address = models.CharField(
+        _("applicant address"), max_length=255, blank=True
+    )
+    submitter_name = models.CharField(
+        _("authorised submitter"), max_length=255, blank=True
+    )
+    submitter_phone = models.CharField(
+        _("submitter mobile phone"), max_length=12, blank=True
+    )
     submitter_national_id = models.CharField(
         _("submitter ID number"), max_length=20, blank=True
     )
@@ -182,14 +202,18 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         _("appointment before apologies"),
         null=True,
         blank=True,
-        help_text=_("Moves with pauses, never with an apology; drives on-time metrics."),
+        help_text=_(
+            "Moves with pauses, never with an apology; drives on-time metrics."
+        ),
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     return_channel = models.CharField(
         _("return channel"), max_length=10, choices=ReturnChannel.choices, blank=True
     )
-    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    supplement_count = models.PositiveSmallIntegerField(
+        _("supplement requests"), default=0
+    )
     late_by_rule = models.BooleanField(
         _("late by rule"),
         default=False,
@@ -212,14 +236,16 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects: ClassVar[DossierQuerySet] = DossierQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[DossierManager] = DossierManager()
 
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["receiving_agency", "state"], name="dossier_recv_state"),
+            models.Index(
+                fields=["receiving_agency", "state"], name="dossier_recv_state"
+            ),
             models.Index(fields=["current_agency", "state"], name="dossier_curr_state"),
             models.Index(fields=["owner", "state"], name="dossier_owner_state"),
             models.Index(fields=["state", "appointment_at"], name="dossier_state_appt"),
@@ -425,7 +451,9 @@ class DossierCodeCounter(models.Model):
     consecutive and a rolled-back receipt gives its number back.
     """
 
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT
+    )
     day = models.DateField(_("day"))
     last_number = models.PositiveIntegerField(_("last number"), default=0)
 
@@ -433,7 +461,9 @@ class DossierCodeCounter(models.Model):
         verbose_name = _("dossier code counter")
         verbose_name_plural = _("dossier code counters")
         constraints = [
-            models.UniqueConstraint(fields=["agency", "day"], name="dossier_counter_unique")
+            models.UniqueConstraint(
+                fields=["agency", "day"], name="dossier_counter_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -468,7 +498,9 @@ class DossierEvent(models.Model):
     from_state = models.CharField(
         _("from state"), max_length=24, choices=DossierState.choices, blank=True
     )
-    to_state = models.CharField(_("to state"), max_length=24, choices=DossierState.choices)
+    to_state = models.CharField(
+        _("to state"), max_length=24, choices=DossierState.choices
+    )
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     handed_from_agency = models.ForeignKey(
@@ -559,7 +591,9 @@ class Pause(models.Model):
         SUPPLEMENT = "supplement", _("Waiting for a supplement")
         PAYMENT = "payment", _("Waiting for payment")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="pauses")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="pauses"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"), null=True, blank=True)
@@ -577,7 +611,9 @@ class Pause(models.Model):
 class Apology(models.Model):
     """Mẫu 04: an apology with a new appointment; the original one still counts."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="apologies")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="apologies"
+    )
     reason = models.TextField(_("reason"))
     responsible_agency = models.ForeignKey(
         Agency, verbose_name=_("agency at fault"), on_delete=models.PROTECT
@@ -598,7 +634,9 @@ class Apology(models.Model):
 
 
 class PaymentRequest(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="payments"
+    )
     amount = models.DecimalField(_("amount (VND)"), max_digits=14, decimal_places=0)
     note = models.CharField(_("note"), max_length=500, blank=True)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
@@ -625,7 +663,9 @@ class PaymentRequest(models.Model):
 class Result(models.Model):
     """The result document (or a reasoned denial) proposed, then approved."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="result")
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="result"
+    )
     number = models.CharField(_("number and symbol"), max_length=60, blank=True)
     signer_name = models.CharField(_("signer"), max_length=255, blank=True)
     signed_on = models.DateField(_("date"), null=True, blank=True)
@@ -666,7 +706,9 @@ class Attachment(models.Model):
         JPEG = "image/jpeg", "JPEG"
         PNG = "image/png", "PNG"
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="attachments")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="attachments"
+    )
     required_document = models.ForeignKey(
         RequiredDocument,
         verbose_name=_("required document"),

@@ -33,7 +33,9 @@ def format_moment(value: object) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
 
 
-def notice_context(*, dossier: Dossier, extra: dict[str, str] | None = None) -> dict[str, str]:
+def notice_context(
+    *, dossier: Dossier, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     context = {
         "code": dossier.code or "",
         "applicant_name": dossier.applicant_name,

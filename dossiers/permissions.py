@@ -37,7 +37,9 @@ def membership_paths(user: AnyUser) -> list[tuple[str, str]]:
     cached: list[tuple[str, str]] | None = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(user_id=user.pk).values_list("agency__path", "role")
+            Membership.objects.filter(user_id=user.pk).values_list(
+                "agency__path", "role"
+            )
         )
         setattr(user, _CACHE_ATTRIBUTE, cached)
     return cached
@@ -83,7 +85,9 @@ def _clerk(user: AnyUser, dossier: Dossier) -> bool:
 
 
 def _processing(user: AnyUser, dossier: Dossier, role: str) -> bool:
-    return any(in_scope(user, agency, (role,)) for agency in _processing_agencies(dossier))
+    return any(
+        in_scope(user, agency, (role,)) for agency in _processing_agencies(dossier)
+    )
 
 
 def _specialist(user: AnyUser, dossier: Dossier) -> bool:
@@ -118,7 +122,9 @@ _RULES: dict[str, Callable[[AnyUser, Dossier], bool]] = {
     "receive": _clerk,
     "refuse": _clerk,
     "request_supplement": _request_supplement,
-    "supplement": lambda user, dossier: is_owner(user, dossier) or _clerk(user, dossier),
+    "supplement": lambda user, dossier: (
+        is_owner(user, dossier) or _clerk(user, dossier)
+    ),
     "assign": lambda user, dossier: _clerk(user, dossier) or _leader(user, dossier),
     "propose": _specialist,
     "send_back": _leader,
@@ -128,10 +134,12 @@ _RULES: dict[str, Callable[[AnyUser, Dossier], bool]] = {
     "stop": _leader,
     "withdraw": _withdraw,
     "return_result": _clerk,
-    "apologize": lambda user, dossier: _specialist(user, dossier)
-    or _leader(user, dossier),
-    "attach_document": lambda user, dossier: is_owner(user, dossier)
-    or _clerk(user, dossier),
+    "apologize": lambda user, dossier: (
+        _specialist(user, dossier) or _leader(user, dossier)
+    ),
+    "attach_document": lambda user, dossier: (
+        is_owner(user, dossier) or _clerk(user, dossier)
+    ),
 }
 
 ACTIONS = frozenset(_RULES)

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 S = DossierState
 
 
+def _all() -> DossierQuerySet:
+    # Typed entry point: django-fsm's mixin makes the model's manager opaque to mypy.
+    return DossierQuerySet(model=Dossier)
+
+
 def _scope_filter(paths: list[str], *, fields: tuple[str, ...]) -> Q:
     condition = Q()
     for path in paths:
@@ -42,16 +47,20 @@ def _staff_paths(user: User | AnonymousUser, roles: tuple[str, ...]) -> list[str
 def dossier_visible_to(*, user: User | AnonymousUser) -> DossierQuerySet:
     """Every dossier the user may see: own dossiers plus their agencies' (no drafts)."""
     if not user.is_authenticated:
-        return Dossier.objects.none()
+        return _all().none()
     condition = Q(owner_id=user.pk)
     paths = _staff_paths(user, (CLERK, SPECIALIST, LEADER, MANAGER, ADMIN))
     if paths:
         staff = _scope_filter(
             paths,
-            fields=("receiving_agency", "current_agency", "procedure__competent_agency"),
+            fields=(
+                "receiving_agency",
+                "current_agency",
+                "procedure__competent_agency",
+            ),
         )
         condition |= staff & ~Q(state=S.DRAFT)
-    return Dossier.objects.filter(condition)
+    return _all().filter(condition)
 
 
 def dossier_list_for_user(
@@ -80,7 +89,7 @@ def dossier_get_for_user(
     *, user: User | AnonymousUser, code: str, with_history: bool = False
 ) -> Dossier:
     """One dossier by code; Dossier.DoesNotExist for what the user may not see."""
-    dossiers = Dossier.objects.with_related()
+    dossiers = _all().with_related()
     if with_history:
         dossiers = dossiers.prefetch_related(
             Prefetch(
@@ -91,7 +100,7 @@ def dossier_get_for_user(
             ),
             "attachments",
         )
-    dossier = dossiers.get(code=code)
+    dossier: Dossier = dossiers.get(code=code)
     if not can_view_dossier(user, dossier):
         raise Dossier.DoesNotExist
     return dossier
@@ -99,7 +108,7 @@ def dossier_get_for_user(
 
 def dossier_get_by_pk_for_user(*, user: User | AnonymousUser, pk: int) -> Dossier:
     """As dossier_get_for_user, by primary key (drafts have no code yet)."""
-    dossier = Dossier.objects.with_related().get(pk=pk)
+    dossier: Dossier = _all().with_related().get(pk=pk)
     if not can_view_dossier(user, dossier):
         raise Dossier.DoesNotExist
     return dossier
@@ -108,11 +117,13 @@ def dossier_get_by_pk_for_user(*, user: User | AnonymousUser, pk: int) -> Dossie
 # --- work queues ------------------------------------------------------------------------
 
 
-def _queue(user: User | AnonymousUser, roles: tuple[str, ...], fields: tuple[str, ...]) -> DossierQuerySet:
+def _queue(
+    user: User | AnonymousUser, roles: tuple[str, ...], fields: tuple[str, ...]
+) -> DossierQuerySet:
     paths = _staff_paths(user, roles)
     if not paths:
-        return Dossier.objects.none()
-    return Dossier.objects.with_related().filter(_scope_filter(paths, fields=fields))
+        return _all().none()
+    return _all().with_related().filter(_scope_filter(paths, fields=fields))
 
 
 def queue_to_receive(*, user: User | AnonymousUser) -> DossierQuerySet:
@@ -138,7 +149,9 @@ def queue_supplements_returned(*, user: User | AnonymousUser) -> DossierQuerySet
 def queue_to_hand_over(*, user: User | AnonymousUser) -> DossierQuerySet:
     """Received dossiers still at the centre (clerks) or awaiting a leader's pick."""
     return (
-        _queue(user, (CLERK, LEADER), ("receiving_agency", "procedure__competent_agency"))
+        _queue(
+            user, (CLERK, LEADER), ("receiving_agency", "procedure__competent_agency")
+        )
         .filter(state=S.RECEIVED)
         .order_by("appointment_at", "id")
     )
@@ -194,7 +207,8 @@ def dossier_lookup(*, code: str, phone: str) -> Dossier | None:
     except ValidationError:
         return None
     return (
-        Dossier.objects.select_related("receiving_agency", "current_agency")
+        _all()
+        .select_related("receiving_agency", "current_agency")
         .exclude(state=S.DRAFT)
         .filter(code=code.strip(), applicant_phone=normalized)
         .first()

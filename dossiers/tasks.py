@@ -27,13 +27,17 @@ def mark_dossier_deadlines() -> dict[str, int]:
     now = timezone.now()
     hours = Decimal(str(getattr(settings, "DOSSIER_NEARING_HOURS", 8)))
     nearing_limit = get_calendar().add_working_hours(now, hours)
-    running = Dossier.objects.filter(state__in=RUNNING_STATES, appointment_at__isnull=False)
+    running = Dossier.objects.filter(
+        state__in=RUNNING_STATES, appointment_at__isnull=False
+    )
     status = Dossier.DeadlineStatus
     changed = {
         status.OVERDUE: running.filter(appointment_at__lt=now)
         .exclude(deadline_status=status.OVERDUE)
         .update(deadline_status=status.OVERDUE, updated_at=now),
-        status.NEARING: running.filter(appointment_at__gte=now, appointment_at__lte=nearing_limit)
+        status.NEARING: running.filter(
+            appointment_at__gte=now, appointment_at__lte=nearing_limit
+        )
         .exclude(deadline_status=status.NEARING)
         .update(deadline_status=status.NEARING, updated_at=now),
         status.WITHIN: running.filter(appointment_at__gt=nearing_limit)

@@ -30,11 +30,12 @@ if TYPE_CHECKING:
 
 def lock_dossier(*, dossier: Dossier) -> Dossier:
     """Re-read the dossier under a row lock (only the dossier row, not its joins)."""
-    return (
+    locked: Dossier = (
         Dossier.objects.with_related()
         .select_for_update(of=("self",))
         .get(pk=dossier.pk)
     )
+    return locked
 
 
 def check_action(*, dossier: Dossier, actor: User, action: str) -> None:
@@ -92,7 +93,9 @@ def record_event(
     step_timeliness = ""
     if previous is not None and previous.step_deadline is not None:
         calendar = get_calendar()
-        allotted = calendar.working_hours_between(previous.created_at, previous.step_deadline)
+        allotted = calendar.working_hours_between(
+            previous.created_at, previous.step_deadline
+        )
         used = calendar.working_hours_between(previous.created_at, now)
         step_timeliness = str(
             deadlines.step_timeliness(allotted_hours=allotted, used_hours=used)
@@ -114,7 +117,9 @@ def record_event(
     )
 
 
-def notify(*, dossier: Dossier, event: str, extra: Mapping[str, str] | None = None) -> None:
+def notify(
+    *, dossier: Dossier, event: str, extra: Mapping[str, str] | None = None
+) -> None:
     dossier_event_notify(dossier=dossier, event=event, extra=dict(extra or {}))
 
 
@@ -124,10 +129,12 @@ def next_code(*, agency: Agency, moment: dt.datetime) -> str:
     The counter row is locked until the surrounding transaction ends, so concurrent
     receipts queue on it and a rollback returns the number.
     """
-    assert transaction.get_connection().in_atomic_block
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_code() must run inside the receiving transaction.")
     day = timezone.localtime(moment).date()
     DossierCodeCounter.objects.bulk_create(
-        [DossierCodeCounter(agency=agency, day=day, last_number=0)], ignore_conflicts=True
+        [DossierCodeCounter(agency=agency, day=day, last_number=0)],
+        ignore_conflicts=True,
     )
     counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
     counter.last_number += 1
@@ -136,7 +143,7 @@ def next_code(*, agency: Agency, moment: dt.datetime) -> str:
 
 
 def set_appointment_at_receipt(*, dossier: Dossier) -> None:
-    assert dossier.received_at is not None
+    assert dossier.received_at is not None  # noqa: S101 - set by the transition
     appointment = deadlines.appointment_for(
         received_at=dossier.received_at,
         processing_days=dossier.procedure.effective_processing_days,

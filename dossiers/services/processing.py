@@ -18,8 +18,8 @@ from dossiers.models import (
     Apology,
     Attachment,
     Dossier,
-    PaymentRequest,
     Pause,
+    PaymentRequest,
     Result,
 )
 from dossiers.notices import DossierNotice
@@ -57,7 +57,11 @@ def dossier_assign(
     target = agency or competent
     if not target.path.startswith(competent.path):
         raise DossierValidationError(
-            {"agency": [_("Hand the dossier to the competent agency or one of its units.")]}
+            {
+                "agency": [
+                    _("Hand the dossier to the competent agency or one of its units.")
+                ]
+            }
         )
     if specialist is not None and not in_scope(
         specialist, target, (Membership.Role.SPECIALIST,)
@@ -160,7 +164,9 @@ def dossier_approve(
             {"number": [_("Enter the number and symbol of the result document.")]}
         )
     if file is not None and file.dossier_id != dossier.pk:
-        raise DossierValidationError({"file": [_("This file belongs to another dossier.")]})
+        raise DossierValidationError(
+            {"file": [_("This file belongs to another dossier.")]}
+        )
     from_state = dossier.state
     dossier.approve()
     mark_finished(dossier=dossier)
@@ -178,7 +184,7 @@ def dossier_approve(
 
 @transaction.atomic
 def dossier_request_payment(
-    *, dossier: Dossier, actor: User, amount: Decimal, note: str = ""
+    *, dossier: Dossier, actor: User, amount: Decimal | None, note: str = ""
 ) -> PaymentRequest:
     """Fees or financial obligations are due; the clock pauses until confirmed."""
     dossier = lock_dossier(dossier=dossier)
@@ -190,9 +196,15 @@ def dossier_request_payment(
     save_transition(dossier=dossier)
     now = timezone.now()
     payment = PaymentRequest.objects.create(
-        dossier=dossier, amount=amount, note=note.strip(), requested_at=now, requested_by=actor
+        dossier=dossier,
+        amount=amount,
+        note=note.strip(),
+        requested_at=now,
+        requested_by=actor,
     )
-    Pause.objects.create(dossier=dossier, kind=Pause.Kind.PAYMENT, start=now, reason=note)
+    Pause.objects.create(
+        dossier=dossier, kind=Pause.Kind.PAYMENT, start=now, reason=note
+    )
     record_event(
         dossier=dossier,
         actor=actor,
@@ -250,12 +262,16 @@ def dossier_stop(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
     reason = require_reason(reason)
     from_state = dossier.state
     dossier.stop(reason=reason)
-    assert dossier.finished_at is not None
+    assert dossier.finished_at is not None  # noqa: S101 - set by the transition
     _close_open_pauses(dossier=dossier, at=dossier.finished_at)
     mark_finished(dossier=dossier)
     save_transition(dossier=dossier)
     record_event(
-        dossier=dossier, actor=actor, action="stop", from_state=from_state, reason=reason
+        dossier=dossier,
+        actor=actor,
+        action="stop",
+        from_state=from_state,
+        reason=reason,
     )
     notify(dossier=dossier, event=DossierNotice.STOPPED, extra={"reason": reason})
     return dossier
@@ -269,12 +285,16 @@ def dossier_withdraw(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
     reason = require_reason(reason)
     from_state = dossier.state
     dossier.withdraw(reason=reason)
-    assert dossier.finished_at is not None
+    assert dossier.finished_at is not None  # noqa: S101 - set by the transition
     _close_open_pauses(dossier=dossier, at=dossier.finished_at)
     mark_finished(dossier=dossier)
     save_transition(dossier=dossier)
     record_event(
-        dossier=dossier, actor=actor, action="withdraw", from_state=from_state, reason=reason
+        dossier=dossier,
+        actor=actor,
+        action="withdraw",
+        from_state=from_state,
+        reason=reason,
     )
     notify(dossier=dossier, event=DossierNotice.WITHDRAWN, extra={"reason": reason})
     return dossier
@@ -286,11 +306,15 @@ def dossier_return_result(*, dossier: Dossier, actor: User, channel: str) -> Dos
     dossier = lock_dossier(dossier=dossier)
     check_action(dossier=dossier, actor=actor, action="return_result")
     if channel not in Dossier.ReturnChannel.values:
-        raise DossierValidationError({"channel": [_("Choose how the result is returned.")]})
+        raise DossierValidationError(
+            {"channel": [_("Choose how the result is returned.")]}
+        )
     from_state = dossier.state
     dossier.return_result(channel=channel)
     save_transition(dossier=dossier)
-    record_event(dossier=dossier, actor=actor, action="return_result", from_state=from_state)
+    record_event(
+        dossier=dossier, actor=actor, action="return_result", from_state=from_state
+    )
     notify(dossier=dossier, event=DossierNotice.RETURNED)
     return dossier
 
@@ -309,18 +333,25 @@ def dossier_apologize(
     check_action(dossier=dossier, actor=actor, action="apologize")
     reason = require_reason(reason)
     if new_appointment is None:
-        raise DossierValidationError({"new_appointment": [_("Enter the new appointment.")]})
+        raise DossierValidationError(
+            {"new_appointment": [_("Enter the new appointment.")]}
+        )
     if timezone.is_naive(new_appointment):
         new_appointment = timezone.make_aware(new_appointment)
     old_appointment = dossier.appointment_at
-    assert old_appointment is not None
+    if old_appointment is None:
+        raise DossierValidationError(
+            {"new_appointment": [_("This dossier has no appointment to move.")]}
+        )
     if not deadlines.apology_appointment_valid(
         current_appointment=old_appointment, new_appointment=new_appointment
     ):
         raise DossierValidationError(
             {
                 "new_appointment": [
-                    _("The new appointment must be a working moment after the current one.")
+                    _(
+                        "The new appointment must be a working moment after the current one."
+                    )
                 ]
             }
         )

@@ -13,7 +13,11 @@ from dossiers.models import Dossier
 from procedures.models import Procedure, RequiredDocument
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.conftest import AgencyTree
-from tests.dossiers.factories import DossierFactory, ProcedureFactory, RequiredDocumentFactory
+from tests.dossiers.factories import (
+    DossierFactory,
+    ProcedureFactory,
+    RequiredDocumentFactory,
+)
 from worktime.calendar import clear_calendar_cache
 
 
@@ -35,7 +39,9 @@ def procedure(agencies: AgencyTree) -> Procedure:
     procedure = ProcedureFactory(
         competent_agency=agencies.justice, receiving_agencies=[agencies.centre]
     )
-    RequiredDocumentFactory(procedure=procedure, name="Tờ khai", mandatory=True, position=1)
+    RequiredDocumentFactory(
+        procedure=procedure, name="Tờ khai", mandatory=True, position=1
+    )
     RequiredDocumentFactory(
         procedure=procedure, name="Giấy ủy quyền", mandatory=False, position=2
     )

@@ -23,7 +23,11 @@ PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+JPEG_BYTES = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\x00" * 64
+    + b"\xff\xd9"
+)
 
 
 class FieldFactory(DjangoModelFactory[Field]):
@@ -81,13 +85,17 @@ class DossierFactory(DjangoModelFactory[Dossier]):
         submitted = factory.Trait(
             state=S.SUBMITTED,
             code=factory.Sequence(lambda n: f"000.00.01.H49-260101-{n:04d}"),
-            submitted_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2)),
+            submitted_at=factory.LazyFunction(
+                lambda: timezone.now() - dt.timedelta(hours=2)
+            ),
         )
         received = factory.Trait(
             submitted=True,
             state=S.RECEIVED,
             received_at=factory.LazyAttribute(_received_at),
-            appointment_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10)),
+            appointment_at=factory.LazyFunction(
+                lambda: timezone.now() + dt.timedelta(days=10)
+            ),
             original_appointment_at=factory.SelfAttribute("appointment_at"),
             deadline_status=Dossier.DeadlineStatus.WITHIN,
         )
@@ -107,19 +115,27 @@ class DossierFactory(DjangoModelFactory[Dossier]):
             appraising=True, state=S.AWAITING_PAYMENT, paused_from_state=S.APPRAISING
         )
         refused = factory.Trait(
-            submitted=True, state=S.REFUSED, reason="Không thuộc thẩm quyền",
+            submitted=True,
+            state=S.REFUSED,
+            reason="Không thuộc thẩm quyền",
             finished_at=factory.LazyFunction(timezone.now),
         )
         withdrawn = factory.Trait(
-            received=True, state=S.WITHDRAWN, reason="Xin rút",
+            received=True,
+            state=S.WITHDRAWN,
+            reason="Xin rút",
             finished_at=factory.LazyFunction(timezone.now),
         )
         stopped = factory.Trait(
-            appraising=True, state=S.STOPPED, reason="Không đủ điều kiện",
+            appraising=True,
+            state=S.STOPPED,
+            reason="Không đủ điều kiện",
             finished_at=factory.LazyFunction(timezone.now),
         )
         ready = factory.Trait(
-            appraising=True, state=S.READY, finished_at=factory.LazyFunction(timezone.now)
+            appraising=True,
+            state=S.READY,
+            finished_at=factory.LazyFunction(timezone.now),
         )
         returned = factory.Trait(
             ready=True,
@@ -150,8 +166,10 @@ class DossierFactory(DjangoModelFactory[Dossier]):
     def with_result(self, create, extracted, **kwargs):
         if create and self.state in (S.PENDING_APPROVAL, S.READY, S.RETURNED):
             Result.objects.create(
-                dossier=self, number="12/QĐ-STP", granted=True, proposed_by_id=self.owner_id
-                or _any_user_id(),
+                dossier=self,
+                number="12/QĐ-STP",
+                granted=True,
+                proposed_by_id=self.owner_id or _any_user_id(),
             )
 
 
@@ -171,9 +189,7 @@ class AttachmentFactory(DjangoModelFactory[Attachment]):
     content_type = Attachment.ContentType.PDF
     size = len(PDF_BYTES)
     sha256 = "0" * 64
-    uploaded_by = factory.LazyAttribute(
-        lambda o: o.dossier.owner or _user()
-    )
+    uploaded_by = factory.LazyAttribute(lambda o: o.dossier.owner or _user())
 
 
 def _user():

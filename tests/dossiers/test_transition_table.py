@@ -35,7 +35,10 @@ ALLOWED: dict[str, set[tuple[str, str]]] = {
         (S.RECEIVED, "clerk"),
         (S.APPRAISING, "specialist"),
     },
-    "supplement": {(S.SUPPLEMENT_REQUESTED, "owner"), (S.SUPPLEMENT_REQUESTED, "clerk")},
+    "supplement": {
+        (S.SUPPLEMENT_REQUESTED, "owner"),
+        (S.SUPPLEMENT_REQUESTED, "clerk"),
+    },
     "assign": {(S.RECEIVED, "clerk"), (S.RECEIVED, "leader")},
     "propose": {(S.APPRAISING, "specialist")},
     "send_back": {(S.PENDING_APPROVAL, "leader")},
@@ -101,7 +104,8 @@ def run(action: str, dossier, actor):
                 dossier=dossier,
                 actor=actor,
                 reason=reason,
-                new_appointment=(dossier.appointment_at or timezone.now()) + dt.timedelta(days=3),
+                new_appointment=(dossier.appointment_at or timezone.now())
+                + dt.timedelta(days=3),
             )
     raise AssertionError(action)
 
