@@ -356,7 +356,7 @@ class DossierDocumentDownloadView(APIView):
         if attachment is None:
             raise exceptions.NotFound(_("No such document."))
         response = FileResponse(
-            private_storage.open(attachment.storage_name, "rb"),
+            private_storage().open(attachment.storage_name, "rb"),
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,
