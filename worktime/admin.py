@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -16,8 +18,23 @@ from worktime.models import DayOverride
 from worktime.services import day_override_delete, day_override_save
 
 
+class DayOverrideForm(forms.ModelForm[DayOverride]):
+    # Vietnamese write dates day first (11/02/2027 is 11 February); Django's "vi"
+    # locale sets no input formats, so the month-first default would apply.
+    date = forms.DateField(
+        label=_("date"),
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
+        widget=AdminDateWidget(format="%d/%m/%Y"),
+    )
+
+    class Meta:
+        model = DayOverride
+        fields = ["date", "kind", "name", "note"]
+
+
 @admin.register(DayOverride)
 class DayOverrideAdmin(admin.ModelAdmin[DayOverride]):
+    form = DayOverrideForm
     list_display = ["date", "weekday", "kind", "name"]
     list_filter = ["kind"]
     search_fields = ["name", "note"]
