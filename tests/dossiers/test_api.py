@@ -13,8 +13,16 @@ from tests.dossiers.factories import PDF_BYTES
 pytestmark = pytest.mark.django_db
 
 VIEWERS = {"owner", "clerk", "specialist", "leader", "manager"}
-ALL_ROLES = ("owner", "clerk", "specialist", "leader", "manager", "stranger",
-             "other_clerk", "other_specialist")
+ALL_ROLES = (
+    "owner",
+    "clerk",
+    "specialist",
+    "leader",
+    "manager",
+    "stranger",
+    "other_clerk",
+    "other_specialist",
+)
 
 
 def client_for(user=None) -> APIClient:
@@ -35,12 +43,18 @@ def draft_payload(procedure, agencies):
     }
 
 
-def test_citizen_creates_a_draft_with_documents(citizen, draft_payload, mandatory_document):
+def test_citizen_creates_a_draft_with_documents(
+    citizen, draft_payload, mandatory_document
+):
     payload = {
         **draft_payload,
-        f"document_{mandatory_document.pk}": SimpleUploadedFile("tờ khai.pdf", PDF_BYTES),
+        f"document_{mandatory_document.pk}": SimpleUploadedFile(
+            "tờ khai.pdf", PDF_BYTES
+        ),
     }
-    response = client_for(citizen).post("/api/v1/dossiers/", payload, format="multipart")
+    response = client_for(citizen).post(
+        "/api/v1/dossiers/", payload, format="multipart"
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["state"] == "draft"
@@ -51,7 +65,9 @@ def test_citizen_creates_a_draft_with_documents(citizen, draft_payload, mandator
     dossier = Dossier.objects.get()
     assert dossier.owner == citizen
     assert dossier.applicant_phone == "+84987654321"
-    submit = client_for(citizen).post(f"/api/v1/dossiers/{dossier.pk}/transitions/submit/")
+    submit = client_for(citizen).post(
+        f"/api/v1/dossiers/{dossier.pk}/transitions/submit/"
+    )
     assert submit.status_code == 200, submit.json()
     assert submit.json()["state"] == "submitted"
     assert submit.json()["national_status_code"] == 1
@@ -70,7 +86,9 @@ def test_clerk_intake_creates_a_received_dossier(clerk, draft_payload):
 
 
 def test_staff_of_another_role_cannot_intake(specialist, draft_payload):
-    response = client_for(specialist).post("/api/v1/dossiers/", draft_payload, format="json")
+    response = client_for(specialist).post(
+        "/api/v1/dossiers/", draft_payload, format="json"
+    )
     assert response.status_code == 403
     assert not Dossier.objects.exists()
 
@@ -118,7 +136,10 @@ def test_detail_permission_matrix(make_dossier, actors, role):
 
 def test_detail_for_anonymous_is_refused(make_dossier):
     dossier = make_dossier(received=True)
-    assert client_for().get(f"/api/v1/dossiers/{dossier.code}/").status_code in (401, 403)
+    assert client_for().get(f"/api/v1/dossiers/{dossier.code}/").status_code in (
+        401,
+        403,
+    )
     assert client_for().get("/api/v1/dossiers/").status_code in (401, 403)
 
 
@@ -127,13 +148,20 @@ def test_drafts_are_invisible_to_staff(make_dossier, actors):
     for role in ("clerk", "specialist", "leader", "manager", "stranger"):
         response = client_for(actors.get(role)).get(f"/api/v1/dossiers/{dossier.pk}/")
         assert response.status_code == 404, role
-    assert client_for(actors.owner).get(f"/api/v1/dossiers/{dossier.pk}/").status_code == 200
+    assert (
+        client_for(actors.owner).get(f"/api/v1/dossiers/{dossier.pk}/").status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_list_is_scoped(make_dossier, actors, other_citizen, role):
     mine = make_dossier(received=True)
-    make_dossier(received=True, owner=other_citizen, receiving_agency=actors.other_clerk.memberships.get().agency)
+    make_dossier(
+        received=True,
+        owner=other_citizen,
+        receiving_agency=actors.other_clerk.memberships.get().agency,
+    )
     make_dossier()  # a draft
     response = client_for(actors.get(role)).get("/api/v1/dossiers/")
     assert response.status_code == 200
@@ -159,7 +187,9 @@ def test_list_filters(make_dossier, clerk):
     assert client.get("/api/v1/dossiers/?state=bogus").status_code == 400
 
 
-def test_list_query_count_is_constant(make_dossier, clerk, django_assert_max_num_queries):
+def test_list_query_count_is_constant(
+    make_dossier, clerk, django_assert_max_num_queries
+):
     for _ in range(3):
         make_dossier(received=True)
     client = client_for(clerk)
@@ -169,11 +199,13 @@ def test_list_query_count_is_constant(make_dossier, clerk, django_assert_max_num
         make_dossier(received=True)
     with django_assert_max_num_queries(4):
         second = client.get("/api/v1/dossiers/")
-    assert first.json()["count"] == 3 and second.json()["count"] == 13
+    assert first.json()["count"] == 3
+    assert second.json()["count"] == 13
 
 
-def test_detail_query_count_does_not_grow_with_history(make_dossier, clerk, specialist,
-                                                       django_assert_max_num_queries):
+def test_detail_query_count_does_not_grow_with_history(
+    make_dossier, clerk, specialist, django_assert_max_num_queries
+):
     from dossiers import services  # noqa: PLC0415
 
     dossier = make_dossier(received=True)
@@ -190,7 +222,9 @@ def test_detail_query_count_does_not_grow_with_history(make_dossier, clerk, spec
 
 def test_transition_endpoint_happy_path(make_dossier, clerk):
     dossier = make_dossier(submitted=True)
-    response = client_for(clerk).post(f"/api/v1/dossiers/{dossier.code}/transitions/receive/")
+    response = client_for(clerk).post(
+        f"/api/v1/dossiers/{dossier.code}/transitions/receive/"
+    )
     assert response.status_code == 200
     assert response.json()["state"] == "received"
     assert response.json()["history"][-1]["action"] == "receive"
@@ -234,22 +268,33 @@ def test_unseen_dossier_gives_404_for_transitions_and_documents(make_dossier, ac
     dossier = make_dossier(submitted=True)
     for role in ("stranger", "other_clerk"):
         client = client_for(actors.get(role))
-        assert client.post(
-            f"/api/v1/dossiers/{dossier.code}/transitions/receive/"
-        ).status_code == 404
-        assert client.post(
-            f"/api/v1/dossiers/{dossier.code}/documents/",
-            {"file": SimpleUploadedFile("a.pdf", PDF_BYTES)},
-            format="multipart",
-        ).status_code == 404
-    assert client_for(actors.clerk).get("/api/v1/dossiers/NO-SUCH-CODE/").status_code == 404
+        assert (
+            client.post(
+                f"/api/v1/dossiers/{dossier.code}/transitions/receive/"
+            ).status_code
+            == 404
+        )
+        assert (
+            client.post(
+                f"/api/v1/dossiers/{dossier.code}/documents/",
+                {"file": SimpleUploadedFile("a.pdf", PDF_BYTES)},
+                format="multipart",
+            ).status_code
+            == 404
+        )
+    assert (
+        client_for(actors.clerk).get("/api/v1/dossiers/NO-SUCH-CODE/").status_code
+        == 404
+    )
     dossier.refresh_from_db()
     assert dossier.state == "submitted"
 
 
 def test_unknown_transition_is_404(make_dossier, clerk):
     dossier = make_dossier(submitted=True)
-    response = client_for(clerk).post(f"/api/v1/dossiers/{dossier.code}/transitions/explode/")
+    response = client_for(clerk).post(
+        f"/api/v1/dossiers/{dossier.code}/transitions/explode/"
+    )
     assert response.status_code == 404
 
 
@@ -312,7 +357,9 @@ def test_apologize_and_return_via_api(make_dossier, actors):
 def test_lookup_needs_both_code_and_phone(make_dossier):
     dossier = make_dossier(received=True, applicant_phone="+84912000111")
     client = APIClient(REMOTE_ADDR="10.1.0.1")
-    response = client.get("/api/v1/lookup/", {"code": dossier.code, "phone": "0912 000 111"})
+    response = client.get(
+        "/api/v1/lookup/", {"code": dossier.code, "phone": "0912 000 111"}
+    )
     assert response.status_code == 200
     assert response.json() == {
         "code": dossier.code,
@@ -322,10 +369,18 @@ def test_lookup_needs_both_code_and_phone(make_dossier):
         "agency": dossier.current_agency.name,
     }
     assert "applicant_name" not in response.json()
-    assert client.get(
-        "/api/v1/lookup/", {"code": dossier.code, "phone": "0912 000 112"}
-    ).status_code == 404
-    assert client.get("/api/v1/lookup/", {"code": dossier.code, "phone": "abc"}).status_code == 404
+    assert (
+        client.get(
+            "/api/v1/lookup/", {"code": dossier.code, "phone": "0912 000 112"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            "/api/v1/lookup/", {"code": dossier.code, "phone": "abc"}
+        ).status_code
+        == 404
+    )
     missing = client.get("/api/v1/lookup/", {"code": dossier.code})
     assert missing.status_code == 400
     assert "phone" in missing.json()
@@ -334,7 +389,12 @@ def test_lookup_needs_both_code_and_phone(make_dossier):
 def test_lookup_never_shows_drafts(make_dossier):
     draft = make_dossier(code="X-1", applicant_phone="+84912000222")
     client = APIClient(REMOTE_ADDR="10.1.0.2")
-    assert client.get("/api/v1/lookup/", {"code": draft.code, "phone": "0912000222"}).status_code == 404
+    assert (
+        client.get(
+            "/api/v1/lookup/", {"code": draft.code, "phone": "0912000222"}
+        ).status_code
+        == 404
+    )
 
 
 def test_lookup_is_throttled(make_dossier, monkeypatch):
@@ -346,7 +406,9 @@ def test_lookup_is_throttled(make_dossier, monkeypatch):
 
     cache.delete("throttle_lookup_10.9.9.9")
     statuses = [
-        client.get("/api/v1/lookup/", {"code": "NOPE", "phone": "0912000333"}).status_code
+        client.get(
+            "/api/v1/lookup/", {"code": "NOPE", "phone": "0912000333"}
+        ).status_code
         for _ in range(5)
     ]
     assert statuses[:3] == [404, 404, 404]

@@ -30,9 +30,15 @@ def attach(dossier, actor, data: bytes, name: str, document=None) -> Attachment:
 
 @pytest.mark.parametrize(
     ("data", "content_type", "extension"),
-    [(PDF_BYTES, "application/pdf", "pdf"), (JPEG_BYTES, "image/jpeg", "jpg"), (PNG_BYTES, "image/png", "png")],
+    [
+        (PDF_BYTES, "application/pdf", "pdf"),
+        (JPEG_BYTES, "image/jpeg", "jpg"),
+        (PNG_BYTES, "image/png", "png"),
+    ],
 )
-def test_accepted_types_are_stored_privately(make_dossier, citizen, data, content_type, extension):
+def test_accepted_types_are_stored_privately(
+    make_dossier, citizen, data, content_type, extension
+):
     dossier = make_dossier()
     attachment = attach(dossier, citizen, data, f"giấy tờ.{extension}")
     assert attachment.content_type == content_type
@@ -96,8 +102,12 @@ def test_download_checks_permission_and_is_never_public(make_dossier, actors):
     url = f"/api/v1/dossiers/{dossier.code}/documents/{attachment.pk}/"
     assert settings.MEDIA_URL not in private_storage().path(attachment.storage_name)
     for role, expected in [
-        ("owner", 200), ("clerk", 200), ("specialist", 200), ("stranger", 404),
-        ("other_clerk", 404), ("other_specialist", 404),
+        ("owner", 200),
+        ("clerk", 200),
+        ("specialist", 200),
+        ("stranger", 404),
+        ("other_clerk", 404),
+        ("other_specialist", 404),
     ]:
         client = APIClient()
         client.force_authenticate(actors.get(role))
@@ -139,7 +149,9 @@ def test_api_upload_of_a_script_gives_400(make_dossier, citizen):
     assert "file" in response.json()
 
 
-def test_documents_cannot_be_added_once_processing_started(make_dossier, citizen, clerk):
+def test_documents_cannot_be_added_once_processing_started(
+    make_dossier, citizen, clerk
+):
     dossier = make_dossier(appraising=True)
     client = APIClient()
     client.force_authenticate(clerk)

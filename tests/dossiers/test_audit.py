@@ -21,11 +21,17 @@ def event(make_dossier, clerk) -> DossierEvent:
 def test_one_event_per_transition_along_the_main_path(make_dossier, actors):
     dossier = make_dossier(submitted=True)
     services.dossier_receive(dossier=dossier, actor=actors.clerk)
-    services.dossier_assign(dossier=dossier, actor=actors.clerk, specialist=actors.specialist)
+    services.dossier_assign(
+        dossier=dossier, actor=actors.clerk, specialist=actors.specialist
+    )
     services.dossier_propose(dossier=dossier, actor=actors.specialist, number="9/QĐ")
     services.dossier_approve(dossier=dossier, actor=actors.leader)
-    services.dossier_return_result(dossier=dossier, actor=actors.clerk, channel="counter")
-    trail = list(DossierEvent.objects.filter(dossier=dossier).values_list("action", "to_state"))
+    services.dossier_return_result(
+        dossier=dossier, actor=actors.clerk, channel="counter"
+    )
+    trail = list(
+        DossierEvent.objects.filter(dossier=dossier).values_list("action", "to_state")
+    )
     assert trail == [
         ("receive", "received"),
         ("assign", "appraising"),
@@ -70,7 +76,10 @@ def test_queryset_delete_is_refused_by_the_trigger(event):
     ],
 )
 def test_raw_sql_update_and_delete_are_refused(event, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [event.pk])
     assert DossierEvent.objects.filter(pk=event.pk, reason="").exists()

@@ -39,15 +39,19 @@ def run_together(count: int, work: Callable[[int], object]) -> list[object]:
     return results
 
 
-def test_twenty_simultaneous_receipts_get_twenty_consecutive_codes(procedure, clerk, agencies):
+def test_twenty_simultaneous_receipts_get_twenty_consecutive_codes(
+    procedure, clerk, agencies
+):
     results = run_together(
         20,
-        lambda i: services.dossier_intake(
-            actor=clerk,
-            procedure=procedure,
-            receiving_agency=agencies.centre,
-            applicant=Applicant(name=f"Người {i}", phone=f"09123456{i:02d}"),
-        ).code,
+        lambda i: (
+            services.dossier_intake(
+                actor=clerk,
+                procedure=procedure,
+                receiving_agency=agencies.centre,
+                applicant=Applicant(name=f"Người {i}", phone=f"09123456{i:02d}"),
+            ).code
+        ),
     )
     assert all(isinstance(code, str) for code in results), results
     numbers = sorted(int(str(code).rsplit("-", 1)[1]) for code in results)
@@ -56,11 +60,14 @@ def test_twenty_simultaneous_receipts_get_twenty_consecutive_codes(procedure, cl
     assert Dossier.objects.count() == 20
 
 
-def test_ten_simultaneous_approvals_give_exactly_one_success(make_dossier, specialist, agencies):
+def test_ten_simultaneous_approvals_give_exactly_one_success(
+    make_dossier, specialist, agencies
+):
     from tests.accounts.factories import MembershipFactory  # noqa: PLC0415
 
     leaders = [
-        MembershipFactory(agency=agencies.justice, role="leader").user for _ in range(10)
+        MembershipFactory(agency=agencies.justice, role="leader").user
+        for _ in range(10)
     ]
     dossier = make_dossier(appraising=True)
     services.dossier_propose(dossier=dossier, actor=specialist, number="7/QĐ")
@@ -72,7 +79,9 @@ def test_ten_simultaneous_approvals_give_exactly_one_success(make_dossier, speci
     )
     failures = [result for result in results if isinstance(result, Exception)]
     assert len(failures) == 9
-    assert all(isinstance(failure, DossierTransitionError) for failure in failures), failures
+    assert all(isinstance(failure, DossierTransitionError) for failure in failures), (
+        failures
+    )
     dossier.refresh_from_db()
     assert dossier.state == "ready"
     assert DossierEvent.objects.filter(dossier=dossier, action="approve").count() == 1
