@@ -85,6 +85,27 @@ def test_clerk_intake_creates_a_received_dossier(clerk, draft_payload):
     assert Dossier.objects.get().owner is None
 
 
+def test_clerk_intake_can_link_the_citizen_account(clerk, citizen, draft_payload):
+    response = client_for(clerk).post(
+        "/api/v1/dossiers/",
+        {**draft_payload, "owner_phone": citizen.phone},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    code = response.json()["code"]
+    assert Dossier.objects.get(code=code).owner == citizen
+    mine = client_for(citizen).get("/api/v1/dossiers/").json()["results"]
+    assert [row["code"] for row in mine] == [code]
+    unknown = client_for(clerk).post(
+        "/api/v1/dossiers/",
+        {**draft_payload, "owner_phone": "0911 999 888"},
+        format="json",
+    )
+    assert unknown.status_code == 400
+    assert "owner_phone" in unknown.json()
+    assert Dossier.objects.count() == 1
+
+
 def test_staff_of_another_role_cannot_intake(specialist, draft_payload):
     response = client_for(specialist).post(
         "/api/v1/dossiers/", draft_payload, format="json"
