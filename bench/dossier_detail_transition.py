@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import time
 from collections.abc import Callable
@@ -31,7 +30,6 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from accounts.models import Agency, Membership, User  # noqa: E402
@@ -91,38 +89,57 @@ def ensure_world() -> tuple[list[Agency], list[Procedure], User]:
 
 
 def generate(size: int, centres: list[Agency], procedures: list[Procedure]) -> None:
+    """Top the table up to `size` bench dossiers with one INSERT ... SELECT."""
     existing = Dossier.objects.filter(code__startswith=PREFIX).count()
-    rng = random.Random(existing)
-    now = timezone.now()
-    batch: list[Dossier] = []
-    for number in range(existing, size):
-        procedure = procedures[number % len(procedures)]
-        state = STATES[rng.randrange(len(STATES))]
-        centre = centres[number % len(centres)]
-        received = state != S.SUBMITTED
-        batch.append(
-            Dossier(
-                code=f"{PREFIX}-{number:07d}",
-                state=state,
-                status_code=NATIONAL_STATUS_CODES[state],
-                channel=2,
-                applicant_name="Bench",
-                applicant_phone=f"+8491{number % 10_000_000:07d}",
-                procedure=procedure,
-                receiving_agency=centre,
-                current_agency=procedure.competent_agency if received else centre,
-                submitted_at=now,
-                received_at=now if received else None,
-                appointment_at=now if received else None,
-            )
-        )
-        if len(batch) == 10_000:
-            Dossier.objects.bulk_create(batch)
-            batch = []
-            print(f"  {number + 1:,} dossiers", end="\r", flush=True)
-    if batch:
-        Dossier.objects.bulk_create(batch)
+    if existing >= size:
+        return
+    states = [str(state) for state in STATES]
+    codes = [NATIONAL_STATUS_CODES[state] for state in STATES]
+    competent = [procedure.competent_agency_id for procedure in procedures]
+    sql = """
+        INSERT INTO dossiers_dossier (
+            code, state, status_code, channel, applicant_type, applicant_name,
+            applicant_phone, applicant_national_id, applicant_email, applicant_address,
+            submitter_name, submitter_phone, submitter_national_id, summary,
+            procedure_id, receiving_agency_id, current_agency_id, submitted_at,
+            received_at, appointment_at, original_appointment_at, supplement_count,
+            late_by_rule, paused_from_state, reason, deadline_status, timeliness,
+            return_channel, created_at, updated_at)
+        SELECT
+            %(prefix)s || '-' || lpad(n::text, 7, '0'),
+            (%(states)s::text[])[1 + n %% %(nstates)s],
+            (%(codes)s::int[])[1 + n %% %(nstates)s],
+            2, 'citizen', 'Bench',
+            '+8491' || lpad((n %% 10000000)::text, 7, '0'), '', '', '', '', '', '', '',
+            (%(procedures)s::bigint[])[1 + n %% %(nprocedures)s],
+            (%(centres)s::bigint[])[1 + n %% %(ncentres)s],
+            CASE WHEN n %% %(nstates)s = 0
+                 THEN (%(centres)s::bigint[])[1 + n %% %(ncentres)s]
+                 ELSE (%(competent)s::bigint[])[1 + n %% %(nprocedures)s] END,
+            now() - (n %% 700) * interval '1 day',
+            CASE WHEN n %% %(nstates)s = 0 THEN NULL ELSE now() END,
+            CASE WHEN n %% %(nstates)s = 0 THEN NULL ELSE now() END,
+            CASE WHEN n %% %(nstates)s = 0 THEN NULL ELSE now() END,
+            0, false, '', '', '', '', '', now(), now()
+        FROM generate_series(%(start)s, %(stop)s) AS n
+    """
+    params = {
+        "prefix": PREFIX,
+        "states": states,
+        "codes": codes,
+        "nstates": len(states),
+        "procedures": [procedure.pk for procedure in procedures],
+        "nprocedures": len(procedures),
+        "competent": competent,
+        "centres": [centre.pk for centre in centres],
+        "ncentres": len(centres),
+    }
+    step = 100_000
     with connection.cursor() as cursor:
+        for start in range(existing, size, step):
+            stop = min(size, start + step) - 1
+            cursor.execute(sql, {**params, "start": start, "stop": stop})
+            print(f"  {stop + 1:,} dossiers", flush=True)
         cursor.execute("ANALYZE dossiers_dossier")
 
 
