@@ -217,6 +217,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "dossiers-mark-deadlines": {
+        "task": "dossiers.mark_dossier_deadlines",
+        "schedule": env.int("DOSSIER_DEADLINE_SWEEP_SECONDS", default=300),
+    },
+}
+DOSSIER_NEARING_HOURS = env.int("DOSSIER_NEARING_HOURS", default=8)
 
 # --- SMS notices (notifications app) -------------------------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.gateways.ConsoleGateway")
@@ -273,6 +280,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStateEnum": "dossiers.models.DossierState",
+        "DossierChannelEnum": "dossiers.models.Dossier.Channel",
+        "ReturnChannelEnum": "dossiers.models.Dossier.ReturnChannel",
+        "TimelinessEnum": "dossiers.deadlines.Timeliness",
+        "DeadlineStatusEnum": "dossiers.deadlines.Progress",
+    },
 }
 
 # --- Portal ------------------------------------------------------------------------------
