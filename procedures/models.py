@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from procedures.search import Unaccent
 
 
 class Field(models.Model):
@@ -67,7 +71,10 @@ class Procedure(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=500)
     field = models.ForeignKey(
-        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="procedures"
+        Field,
+        verbose_name=_("field"),
+        on_delete=models.PROTECT,
+        related_name="procedures",
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     competent_agency = models.ForeignKey(
@@ -106,7 +113,9 @@ class Procedure(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     result = models.TextField(_("result"), blank=True)
     fee_note = models.TextField(_("fees and charges"), blank=True)
-    resolved_on_site = models.BooleanField(_("resolved on site at the one-stop"), default=False)
+    resolved_on_site = models.BooleanField(
+        _("resolved on site at the one-stop"), default=False
+    )
     supplement_policy = models.CharField(
         _("appointment after a supplement"),
         max_length=10,
@@ -118,9 +127,18 @@ class Procedure(models.Model):
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
-    publishing_decision = models.CharField(_("publishing decision"), max_length=255, blank=True)
+    publishing_decision = models.CharField(
+        _("publishing decision"), max_length=255, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The name without accents, lower-cased, kept by PostgreSQL itself (so bulk
+    # inserts and raw updates stay searchable); trigram-indexed for search.
+    search_name = models.GeneratedField(
+        expression=Lower(Unaccent("name")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -130,13 +148,24 @@ class Procedure(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["national_code", "version"], name="procedure_code_version_unique"
+                fields=["national_code", "version"],
+                name="procedure_code_version_unique",
             ),
             # At most one published version of a procedure at a time.
             models.UniqueConstraint(
                 fields=["national_code"],
                 condition=models.Q(status="published"),
                 name="procedure_one_published_version",
+            ),
+        ]
+        indexes = [
+            GinIndex(
+                OpClass("search_name", name="gin_trgm_ops"),
+                name="procedure_search_name_trgm",
+            ),
+            models.Index(
+                fields=["status", "field", "level", "online_level"],
+                name="procedure_catalogue_filters",
             ),
         ]
 
@@ -157,11 +186,17 @@ class Procedure(models.Model):
 
 class Fee(models.Model):
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="fees"
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="fees",
     )
     name = models.CharField(_("name"), max_length=255)
     amount = models.DecimalField(
-        _("amount (VND)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
+        _("amount (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        validators=[MinValueValidator(0)],
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
@@ -201,3 +236,44 @@ class RequiredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProcedureEvent(models.Model):
+    """Append-only audit of catalogue changes: one row per publish, amendment,
+    withdrawal and import."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        PUBLISHED = "published", _("Published")
+        AMENDED = "amended", _("Amended (new version)")
+        SUPERSEDED = "superseded", _("Superseded")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        IMPORTED = "imported", _("Imported")
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catalogue event")
+        verbose_name_plural = _("catalogue events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.procedure.national_code} v{self.procedure.version}: {self.action}"
+        )
