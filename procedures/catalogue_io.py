@@ -395,7 +395,7 @@ def validate_records(
     for line, data in items:
         parsed, row_errors = _parse_record(line, data)
         errors.extend(row_errors)
-        if parsed is not None and not row_errors:
+        if parsed is not None:
             records.append(parsed)
     errors.extend(_check_references(records))
     if not records and not errors:
