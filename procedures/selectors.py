@@ -67,7 +67,7 @@ def _text_search(queryset: QuerySet[Procedure], q: str) -> QuerySet[Procedure]:
                 output_field=BooleanField(),
             ),
             rank=WordSimilarity(Value(needle), "search_name"),
-            closeness=TrigramSimilarity("search_name", Value(needle)),
+            closeness=TrigramSimilarity("search_name", Value(needle)),  # type: ignore[arg-type]
         )
         .order_by("-code_hit", "-rank", "-closeness", "name", "pk")
     )

@@ -47,7 +47,7 @@ def test_anyone_can_search_without_accents(client, catalogue):
     body = response.json()
     assert body["count"] == 1
     assert body["results"][0]["national_code"] == "1.001193"
-    assert body["results"][0]["field_name"] == "Hộ tịch"
+    assert body["results"][0]["field"] == {"code": "G01-TP05", "name": "Hộ tịch"}
 
 
 def test_filters(client, catalogue, agencies):
@@ -83,7 +83,12 @@ def test_bad_input_is_a_400_naming_the_parameter(client, catalogue, params, key)
 def test_a_page_past_the_end_is_empty(client, catalogue):
     response = client.get(LIST, {"page": 500})
     assert response.status_code == 200
-    assert response.json() == {"count": 2, "next": None, "previous": None, "results": []}
+    assert response.json() == {
+        "count": 2,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 def test_detail_has_documents_and_fees(client, catalogue):
