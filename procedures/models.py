@@ -17,6 +17,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Agency
 from procedures.search import Unaccent
@@ -68,7 +69,9 @@ class Procedure(models.Model):
 
     national_code = models.CharField(_("national code"), max_length=40, db_index=True)
     local_code = models.CharField(_("local code"), max_length=80, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(
+        pgettext_lazy("procedure", "version"), default=1
+    )
     name = models.CharField(_("name"), max_length=500)
     field = models.ForeignKey(
         Field,
