@@ -135,11 +135,11 @@ def test_list_page_query_count_does_not_grow(
 ):
     ProcedureFactory.create_batch(3, competent_agency=agencies.justice)
     client.get(CATALOGUE, {"q": "thu tuc"})  # warm the session and content types
-    # form choices (2), count, page rows
-    with django_assert_num_queries(4):
+    # form choices (2), exact-or-fuzzy check, count, page rows
+    with django_assert_num_queries(5):
         client.get(CATALOGUE, {"q": "thu tuc"})
     ProcedureFactory.create_batch(30, competent_agency=agencies.construction)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(CATALOGUE, {"q": "thu tuc"})
 
 
@@ -195,3 +195,20 @@ def test_template_download_goes_through_a_view(client, birth, settings, tmp_path
         ).status_code
         == 404
     )
+
+
+def test_online_procedures_link_to_online_submission(client, birth, settings):
+    settings.ROOT_URLCONF = "tests.procedures.urls_with_submit"
+    html = client.get(reverse("procedures:detail", args=["1.001193"])).content.decode()
+    submit_url = reverse("dossiers:submit", args=["1.001193"])
+    assert f'href="{submit_url}"' in html
+    assert "Nộp trực tuyến" in html
+
+
+def test_offline_procedures_have_no_submit_button(client, agencies, settings):
+    settings.ROOT_URLCONF = "tests.procedures.urls_with_submit"
+    counter_only = ProcedureFactory(online_level=Procedure.OnlineLevel.NONE)
+    html = client.get(
+        reverse("procedures:detail", args=[counter_only.national_code])
+    ).content.decode()
+    assert "Nộp trực tuyến" not in html
