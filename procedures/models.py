@@ -170,6 +170,12 @@ class Procedure(models.Model):
                 fields=["status", "field", "level", "online_level"],
                 name="procedure_catalogue_filters",
             ),
+            # The catalogue browsed without a query: published, by name.
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(status="published"),
+                name="procedure_published_by_name",
+            ),
         ]
 
     def __str__(self) -> str:
