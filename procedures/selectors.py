@@ -89,6 +89,20 @@ def _validated_choice(parameter: str, value: str, choices: list[str]) -> str:
     return value
 
 
+def _check_text(**criteria: str) -> None:
+    for parameter, value in criteria.items():
+        if "\x00" in value:  # PostgreSQL text cannot hold NUL
+            raise CatalogueFilterError(
+                parameter, _("The value contains a character that is not allowed.")
+            )
+    if len(criteria["q"]) > MAX_QUERY_LENGTH:
+        raise CatalogueFilterError(
+            "q",
+            _("The search text is limited to %(limit)d characters.")
+            % {"limit": MAX_QUERY_LENGTH},
+        )
+
+
 def procedure_search(
     *,
     q: str = "",
@@ -105,12 +119,7 @@ def procedure_search(
     unknown filter value. Costs at most one query to check a field or agency filter
     and one to choose exact or typo-tolerant matching, whatever the catalogue size.
     """
-    if len(q) > MAX_QUERY_LENGTH:
-        raise CatalogueFilterError(
-            "q",
-            _("The search text is limited to %(limit)d characters.")
-            % {"limit": MAX_QUERY_LENGTH},
-        )
+    _check_text(q=q, field=field, agency=agency, level=level, online=online)
     queryset = Procedure.objects.published().select_related("field", "competent_agency")
     if field:
         if not Field.objects.filter(code=field).exists():

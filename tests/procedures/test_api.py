@@ -69,6 +69,8 @@ def test_filters(client, catalogue, agencies):
         ({"level": "galaxy"}, "level"),
         ({"online": "1"}, "online"),
         ({"q": "a" * 1000}, "q"),
+        ({"q": "khai\x00sinh"}, "q"),
+        ({"field": "\x00"}, "field"),
         ({"page": "abc"}, "page"),
         ({"page": "0"}, "page"),
         ({"page": "9" * 40}, "page"),

@@ -106,6 +106,7 @@ def test_filters_from_the_page(client, birth, agencies):
         {"level": "galaxy"},
         {"online": "maybe"},
         {"q": "x" * 5000},
+        {"q": "khai\x00sinh"},
         {"page": "abc"},
         {"page": "-3"},
     ],
