@@ -103,3 +103,10 @@ def test_withdraw_takes_it_off_the_catalogue(published, manager):
     assert (event.actor, event.note) == (manager, "Bãi bỏ")
     with pytest.raises(ValidationError):
         procedure_withdraw(procedure=published, actor=manager)
+
+
+def test_deleting_a_draft_keeps_its_history(published, manager):
+    draft = procedure_draft_amendment(procedure=published, actor=manager)
+    draft.delete()
+    event = ProcedureEvent.objects.get(action="created")
+    assert (event.procedure, event.national_code, event.version) == (None, "1.001193", 2)
