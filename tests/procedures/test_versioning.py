@@ -109,4 +109,8 @@ def test_deleting_a_draft_keeps_its_history(published, manager):
     draft = procedure_draft_amendment(procedure=published, actor=manager)
     draft.delete()
     event = ProcedureEvent.objects.get(action="created")
-    assert (event.procedure, event.national_code, event.version) == (None, "1.001193", 2)
+    assert (event.procedure, event.national_code, event.version) == (
+        None,
+        "1.001193",
+        2,
+    )
