@@ -10,12 +10,18 @@ an amendment never rewrites a dossier already filed.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Agency
+from procedures.search import Unaccent
 
 
 class Field(models.Model):
@@ -64,7 +70,9 @@ class Procedure(models.Model):
 
     national_code = models.CharField(_("national code"), max_length=40, db_index=True)
     local_code = models.CharField(_("local code"), max_length=80, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(
+        pgettext_lazy("procedure", "version"), default=1
+    )
     name = models.CharField(_("name"), max_length=500)
     field = models.ForeignKey(
         Field,
@@ -128,6 +136,13 @@ class Procedure(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The name without accents, lower-cased, kept by PostgreSQL itself (so bulk
+    # inserts and raw updates stay searchable); trigram-indexed for search.
+    search_name = models.GeneratedField(
+        expression=Lower(Unaccent("name")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -145,6 +160,22 @@ class Procedure(models.Model):
                 fields=["national_code"],
                 condition=models.Q(status="published"),
                 name="procedure_one_published_version",
+            ),
+        ]
+        indexes = [
+            GinIndex(
+                OpClass("search_name", name="gin_trgm_ops"),
+                name="procedure_search_name_trgm",
+            ),
+            models.Index(
+                fields=["status", "field", "level", "online_level"],
+                name="procedure_catalogue_filters",
+            ),
+            # The catalogue browsed without a query: published, by name.
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(status="published"),
+                name="procedure_published_by_name",
             ),
         ]
 
@@ -215,3 +246,53 @@ class RequiredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProcedureEvent(models.Model):
+    """Append-only audit of catalogue changes: one row per publish, amendment,
+    withdrawal and import."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        PUBLISHED = "published", _("Published")
+        AMENDED = "amended", _("Amended (new version)")
+        SUPERSEDED = "superseded", _("Superseded")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        IMPORTED = "imported", _("Imported")
+
+    # A deleted draft keeps its history: the code and version are copied here.
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="events",
+    )
+    national_code = models.CharField(_("national code"), max_length=40)
+    version = models.PositiveIntegerField(pgettext_lazy("procedure", "version"))
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catalogue event")
+        verbose_name_plural = _("catalogue events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.national_code} v{self.version}: {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        procedure = self.procedure
+        if procedure is not None and not self.national_code:
+            self.national_code = procedure.national_code
+            self.version = procedure.version
+        super().save(*args, **kwargs)
