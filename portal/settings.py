@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "procedures",
+    "worktime",
     "dossiers",
     "notifications",
     "feedback",
@@ -248,6 +249,15 @@ PORTAL_CENTRE_NAME = env.str(
 PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="0203 1022")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000")
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+
+# --- Working time (worktime app): office hours, weekend (0 = Monday), 8 h = 1 day ----
+WORKTIME_OFFICE_HOURS = env.str(
+    "WORKTIME_OFFICE_HOURS", default="07:00-11:30,13:30-17:00"
+)
+WORKTIME_WEEKEND_DAYS: list[int] = env.list(
+    "WORKTIME_WEEKEND_DAYS", cast=int, default=[5, 6]
+)
+WORKTIME_HOURS_PER_DAY = env.int("WORKTIME_HOURS_PER_DAY", default=8)
 
 LOGGING = {
     "version": 1,
