@@ -3,6 +3,16 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from procedures import api as procedures_api
+
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path(
+        "procedures/", procedures_api.ProcedureListView.as_view(), name="api-procedures"
+    ),
+    path(
+        "procedures/<str:code>/",
+        procedures_api.ProcedureDetailView.as_view(),
+        name="api-procedure",
+    ),
 ]

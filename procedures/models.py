@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from procedures.search import Unaccent
 
 
 class Field(models.Model):
@@ -128,6 +132,13 @@ class Procedure(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The name without accents, lower-cased, kept by PostgreSQL itself (so bulk
+    # inserts and raw updates stay searchable); trigram-indexed for search.
+    search_name = models.GeneratedField(
+        expression=Lower(Unaccent("name")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -145,6 +156,16 @@ class Procedure(models.Model):
                 fields=["national_code"],
                 condition=models.Q(status="published"),
                 name="procedure_one_published_version",
+            ),
+        ]
+        indexes = [
+            GinIndex(
+                OpClass("search_name", name="gin_trgm_ops"),
+                name="procedure_search_name_trgm",
+            ),
+            models.Index(
+                fields=["status", "field", "level", "online_level"],
+                name="procedure_catalogue_filters",
             ),
         ]
 
@@ -215,3 +236,44 @@ class RequiredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProcedureEvent(models.Model):
+    """Append-only audit of catalogue changes: one row per publish, amendment,
+    withdrawal and import."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        PUBLISHED = "published", _("Published")
+        AMENDED = "amended", _("Amended (new version)")
+        SUPERSEDED = "superseded", _("Superseded")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        IMPORTED = "imported", _("Imported")
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catalogue event")
+        verbose_name_plural = _("catalogue events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.procedure.national_code} v{self.procedure.version}: {self.action}"
+        )
