@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from dossiers import api as dossiers_api
 from procedures import api as procedures_api
 
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
         procedures_api.ProcedureDetailView.as_view(),
         name="api-procedure",
     ),
+    *dossiers_api.urlpatterns,
 ]

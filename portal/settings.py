@@ -213,6 +213,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "dossiers-mark-deadlines": {
+        "task": "dossiers.mark_dossier_deadlines",
+        "schedule": env.int("DOSSIER_DEADLINE_SWEEP_SECONDS", default=300),
+    },
+}
+DOSSIER_NEARING_HOURS = env.int("DOSSIER_NEARING_HOURS", default=8)
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,59 @@
+"""Dossier notices: the events citizens are told about (design.md §5).
+
+Services call `dossier_event_notify` inside their transaction. It builds the message
+context; the SMS outbox (notifications app) is wired in here at merge time, writing
+its `SmsMessage` row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Dossier
+
+
+class DossierNotice(models.TextChoices):
+    SUBMITTED = "submitted", _("Dossier sent")
+    RECEIVED = "received", _("Dossier received")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    REFUSED = "refused", _("Dossier not accepted")
+    APOLOGY = "apology", _("Apology and new appointment")
+    READY = "ready", _("Result ready")
+    RETURNED = "returned", _("Result returned")
+    STOPPED = "stopped", _("Processing stopped")
+    WITHDRAWN = "withdrawn", _("Dossier withdrawn")
+
+
+def format_moment(value: object) -> str:
+    """dd/mm/yyyy HH:MM in the portal's time zone, or "" when unset."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+
+
+def notice_context(
+    *, dossier: Dossier, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    context = {
+        "code": dossier.code or "",
+        "applicant_name": dossier.applicant_name,
+        "phone": dossier.applicant_phone,
+        "procedure": dossier.procedure.name,
+        "agency": dossier.receiving_agency.name,
+        "appointment": format_moment(dossier.appointment_at),
+        "state": str(dossier.get_state_display()),
+        "reason": dossier.reason,
+    }
+    context.update(extra or {})
+    return context
+
+
+def dossier_event_notify(
+    *, dossier: Dossier, event: str, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Record the notice for `event`; returns the context the message is built from."""
+    if event not in DossierNotice.values:
+        raise ValueError(f"unknown dossier notice {event!r}")
+    return notice_context(dossier=dossier, extra=extra)

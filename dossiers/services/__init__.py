@@ -1,0 +1,52 @@
+"""One service per dossier transition (design.md §3): lock, check, transition, save,
+audit, deadlines and notice, all in one transaction."""
+
+from dossiers.services.intake import (
+    Applicant,
+    Submitter,
+    Upload,
+    dossier_attach_document,
+    dossier_create_draft,
+    dossier_intake,
+    dossier_receive,
+    dossier_refuse,
+    dossier_request_supplement,
+    dossier_submit,
+    dossier_supplement,
+)
+from dossiers.services.processing import (
+    dossier_apologize,
+    dossier_approve,
+    dossier_assign,
+    dossier_confirm_payment,
+    dossier_propose,
+    dossier_request_payment,
+    dossier_return_result,
+    dossier_send_back,
+    dossier_stop,
+    dossier_withdraw,
+)
+
+__all__ = [
+    "Applicant",
+    "Submitter",
+    "Upload",
+    "dossier_apologize",
+    "dossier_approve",
+    "dossier_assign",
+    "dossier_attach_document",
+    "dossier_confirm_payment",
+    "dossier_create_draft",
+    "dossier_intake",
+    "dossier_propose",
+    "dossier_receive",
+    "dossier_refuse",
+    "dossier_request_payment",
+    "dossier_request_supplement",
+    "dossier_return_result",
+    "dossier_send_back",
+    "dossier_stop",
+    "dossier_submit",
+    "dossier_supplement",
+    "dossier_withdraw",
+]
