@@ -221,6 +221,36 @@ CELERY_BEAT_SCHEDULE = {
 }
 DOSSIER_NEARING_HOURS = env.int("DOSSIER_NEARING_HOURS", default=8)
 
+# --- SMS notices (notifications app) -------------------------------------------------
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.gateways.ConsoleGateway")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_API_KEY = env.str("SMS_HTTP_API_KEY", default="")
+SMS_HTTP_SENDER = env.str("SMS_HTTP_SENDER", default="DICHVUCONG")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+# Empty: every delivery receipt is refused.
+SMS_CALLBACK_SECRET = env.str("SMS_CALLBACK_SECRET", default="")
+SMS_CALLBACK_MAX_AGE_SECONDS = env.int("SMS_CALLBACK_MAX_AGE_SECONDS", default=300)
+SMS_RETRY_WINDOW_SECONDS = env.int("SMS_RETRY_WINDOW_SECONDS", default=6 * 3600)
+SMS_RETRY_BACKOFF_BASE_SECONDS = env.float(
+    "SMS_RETRY_BACKOFF_BASE_SECONDS", default=5.0
+)
+SMS_RETRY_BACKOFF_MAX_SECONDS = env.float(
+    "SMS_RETRY_BACKOFF_MAX_SECONDS", default=600.0
+)
+SMS_CLAIM_LEASE_SECONDS = env.int("SMS_CLAIM_LEASE_SECONDS", default=120)
+SMS_SWEEP_GRACE_SECONDS = env.int("SMS_SWEEP_GRACE_SECONDS", default=120)
+SMS_SWEEP_INTERVAL_SECONDS = env.int("SMS_SWEEP_INTERVAL_SECONDS", default=60)
+SMS_SWEEP_BATCH_SIZE = env.int("SMS_SWEEP_BATCH_SIZE", default=2000)
+SMS_RATE_LIMIT_PER_MINUTE = env.int("SMS_RATE_LIMIT_PER_MINUTE", default=5)
+SMS_QUEUE = env.str("SMS_QUEUE", default="sms")
+CELERY_TASK_ROUTES = {"notifications.*": {"queue": SMS_QUEUE}}
+CELERY_BEAT_SCHEDULE = {
+    "sms-outbox-sweep": {
+        "task": "notifications.sweep_sms_outbox",
+        "schedule": float(SMS_SWEEP_INTERVAL_SECONDS),
+    },
+}
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,7 +1,7 @@
 """Test settings: speed knobs and test backends only; everything else as production."""
 
 from .settings import *  # noqa: F403
-from .settings import STORAGES
+from .settings import STORAGES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -17,3 +17,7 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Unit tests read the in-process outbox; integration workers choose the HTTP gateway.
+SMS_BACKEND = env.str(
+    "SMS_TEST_BACKEND", default="notifications.gateways.LocmemGateway"
+)
