@@ -1,0 +1,1 @@
+"""Benchmark harness: data generator, scenarios and the load runner (see README.md)."""
