@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -275,6 +276,8 @@ def kiosk_open(*, dossier: Dossier, clerk: User, session_key: str) -> str:
     if not in_scope(clerk, dossier.receiving_agency, (CLERK,)):
         raise FeedbackPermissionError
     _check_ratable(dossier)
+    if _kiosk_failures(dossier) >= settings.FEEDBACK_KIOSK_MAX_ATTEMPTS:
+        raise KioskLocked
     if not session_key:
         raise InvalidToken
     now = timezone.now()
@@ -293,6 +296,13 @@ def kiosk_open(*, dossier: Dossier, clerk: User, session_key: str) -> str:
         )
     logger.info("Kiosk rating opened for dossier %s by user %s", dossier.pk, clerk.pk)
     return token
+
+
+def _kiosk_failures(dossier: Dossier) -> int:
+    total = RatingInvitation.objects.filter(
+        dossier=dossier, kind=RatingInvitation.Kind.KIOSK
+    ).aggregate(total=Sum("failed_attempts"))["total"]
+    return int(total or 0)
 
 
 def phone_digits_match(dossier: Dossier, digits: str) -> bool:
@@ -329,7 +339,11 @@ def rating_submit_at_kiosk(
             invitation.save(update_fields=["used_at"])
             return rating
         invitation.failed_attempts += 1
-        locked = invitation.failed_attempts >= settings.FEEDBACK_KIOSK_MAX_ATTEMPTS
+        # Counted per dossier, not per form: reopening the kiosk gives no new tries.
+        locked = (
+            _kiosk_failures(invitation.dossier) + 1
+            >= settings.FEEDBACK_KIOSK_MAX_ATTEMPTS
+        )
         if locked:
             invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["failed_attempts", "revoked_at"])
