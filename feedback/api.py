@@ -148,7 +148,5 @@ class RatingCreateView(APIView):
 
 
 urlpatterns = [
-    path(
-        "ratings/<str:token>/", RatingCreateView.as_view(), name="api-rating-create"
-    ),
+    path("ratings/<str:token>/", RatingCreateView.as_view(), name="api-rating-create"),
 ]

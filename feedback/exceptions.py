@@ -15,7 +15,7 @@ class FeedbackError(Exception):
         super().__init__(self.message)
 
 
-class InvalidToken(FeedbackError):
+class InvalidTokenError(FeedbackError):
     """Unknown or tampered token: nothing to show (404)."""
 
     status = 404
@@ -26,13 +26,13 @@ class InvalidToken(FeedbackError):
     )
 
 
-class UsedToken(FeedbackError):
+class UsedTokenError(FeedbackError):
     status = 410
     code = "used_link"
     default_message = _("This rating link has already been used.")
 
 
-class ExpiredToken(FeedbackError):
+class ExpiredTokenError(FeedbackError):
     status = 410
     code = "expired_link"
     default_message = _(
@@ -41,13 +41,13 @@ class ExpiredToken(FeedbackError):
     )
 
 
-class AlreadyRated(FeedbackError):
+class AlreadyRatedError(FeedbackError):
     status = 409
     code = "already_rated"
     default_message = _("This dossier has already been rated. Thank you.")
 
 
-class NotReturned(FeedbackError):
+class NotReturnedError(FeedbackError):
     status = 409
     code = "not_returned"
     default_message = _(
@@ -56,7 +56,7 @@ class NotReturned(FeedbackError):
     )
 
 
-class KioskCodeWrong(FeedbackError):
+class KioskCodeWrongError(FeedbackError):
     status = 400
     code = "wrong_code"
     default_message = _(
@@ -64,7 +64,7 @@ class KioskCodeWrong(FeedbackError):
     )
 
 
-class KioskLocked(FeedbackError):
+class KioskLockedError(FeedbackError):
     status = 410
     code = "kiosk_locked"
     default_message = _(

@@ -63,9 +63,10 @@ class RatingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("value") == RatingValue.DISSATISFIED and not (
-            data.get("reason") or ""
-        ).strip():
+        if (
+            data.get("value") == RatingValue.DISSATISFIED
+            and not (data.get("reason") or "").strip()
+        ):
             self.add_error("reason", _("Please tell us why you are not satisfied."))
         return data
 

@@ -290,7 +290,9 @@ class Feedback(models.Model):
         on_delete=models.PROTECT,
         related_name="feedback_items",
     )
-    staff_name = models.CharField(_("staff member concerned"), max_length=255, blank=True)
+    staff_name = models.CharField(
+        _("staff member concerned"), max_length=255, blank=True
+    )
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"))
     contact_name = models.CharField(_("your name"), max_length=255)

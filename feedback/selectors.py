@@ -203,9 +203,7 @@ def satisfaction_index_5_4(
     if agencies is not None:
         dossiers = dossiers.filter(procedure__competent_agency__in=agencies)
     unhappy = Exists(
-        Rating.objects.filter(
-            dossier=OuterRef("pk"), value=RatingValue.DISSATISFIED
-        )
+        Rating.objects.filter(dossier=OuterRef("pk"), value=RatingValue.DISSATISFIED)
     ) | Exists(Feedback.objects.filter(dossier=OuterRef("pk")))
     counts = dossiers.aggregate(
         finished=Count("id"),

@@ -19,7 +19,7 @@ from accounts.models import User
 from dossiers.models import Dossier
 from dossiers.permissions import CLERK, in_scope, is_owner
 from feedback import forms, selectors, services
-from feedback.exceptions import FeedbackError, FeedbackValidationError, NotReturned
+from feedback.exceptions import FeedbackError, FeedbackValidationError, NotReturnedError
 from feedback.models import Feedback, FollowUp, Rating
 from feedback.permissions import (
     can_handle_follow_up,
@@ -100,13 +100,11 @@ def rate_dossier(request: HttpRequest, code: str) -> HttpResponse:
     )
     if not is_owner(user, dossier):
         raise Http404
-    rating = (
-        Rating.objects.filter(dossier=dossier).select_related("follow_up").first()
-    )
+    rating = Rating.objects.filter(dossier=dossier).select_related("follow_up").first()
     if rating is not None:
         return render(request, "feedback/rating_detail.html", {"rating": rating})
     if dossier.state != Dossier.State.RETURNED:
-        return _refused(request, NotReturned())
+        return _refused(request, NotReturnedError())
     form = forms.RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,9 +204,7 @@ def follow_up_view(request: HttpRequest, token: str) -> HttpResponse:
         follow_up = services.follow_up_by_view_token(token=token)
     except FeedbackError as error:
         return _refused(request, error)
-    return render(
-        request, "feedback/rating_detail.html", {"rating": follow_up.rating}
-    )
+    return render(request, "feedback/rating_detail.html", {"rating": follow_up.rating})
 
 
 @login_required
@@ -351,7 +347,9 @@ def feedback_staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _staff_context(request: HttpRequest, feedback: Feedback, **forms_: Any) -> dict:
+def _staff_context(
+    request: HttpRequest, feedback: Feedback, **forms_: Any
+) -> dict[str, Any]:
     staff = selectors.assignable_staff(agency=feedback.agency)
     context: dict[str, Any] = {
         "feedback": feedback,

@@ -19,7 +19,7 @@ from feedback.exceptions import (
     FeedbackPermissionError,
     FeedbackTransitionError,
     FeedbackValidationError,
-    InvalidToken,
+    InvalidTokenError,
 )
 from feedback.models import Feedback, FeedbackEvent, RatingValue
 from feedback.permissions import can_answer_feedback, can_manage_feedback
@@ -319,7 +319,7 @@ def feedback_rate_answer(*, feedback: Feedback, value: str) -> Feedback:
 
 def feedback_by_token(*, token: str) -> Feedback:
     if not 0 < len(token) <= MAX_TOKEN_LENGTH:
-        raise InvalidToken
+        raise InvalidTokenError
     hashed = token_hash(token)
     feedback = (
         Feedback.objects.select_related("agency", "procedure")
@@ -331,6 +331,5 @@ def feedback_by_token(*, token: str) -> Feedback:
         .first()
     )
     if feedback is None:
-        raise InvalidToken
+        raise InvalidTokenError
     return feedback
-

@@ -19,16 +19,16 @@ from accounts.models import User
 from dossiers.models import Dossier, DossierEvent, DossierState
 from dossiers.permissions import CLERK, in_scope, is_owner
 from feedback.exceptions import (
-    AlreadyRated,
-    ExpiredToken,
+    AlreadyRatedError,
+    ExpiredTokenError,
     FeedbackPermissionError,
     FeedbackTransitionError,
     FeedbackValidationError,
-    InvalidToken,
-    KioskCodeWrong,
-    KioskLocked,
-    NotReturned,
-    UsedToken,
+    InvalidTokenError,
+    KioskCodeWrongError,
+    KioskLockedError,
+    NotReturnedError,
+    UsedTokenError,
 )
 from feedback.models import (
     FollowUp,
@@ -80,7 +80,7 @@ class RatingAnswers:
 
 
 def absolute_url(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return str(settings.PORTAL_BASE_URL).rstrip("/") + path
 
 
 # --- invitations ----------------------------------------------------------------------
@@ -124,11 +124,11 @@ def rating_link_for(*, dossier: Dossier) -> str:
 
 def _check_open(invitation: RatingInvitation, now: dt.datetime) -> None:
     if invitation.used_at is not None:
-        raise UsedToken
+        raise UsedTokenError
     if invitation.revoked_at is not None:
-        raise KioskLocked
+        raise KioskLockedError
     if invitation.expires_at <= now:
-        raise ExpiredToken
+        raise ExpiredTokenError
 
 
 def rating_invitation_get(*, token: str) -> RatingInvitation:
@@ -143,7 +143,7 @@ def rating_invitation_get(*, token: str) -> RatingInvitation:
             .first()
         )
     if invitation is None:
-        raise InvalidToken
+        raise InvalidTokenError
     _check_open(invitation, timezone.now())
     _check_ratable(invitation.dossier)
     return invitation
@@ -151,9 +151,9 @@ def rating_invitation_get(*, token: str) -> RatingInvitation:
 
 def _check_ratable(dossier: Dossier) -> None:
     if dossier.state != DossierState.RETURNED:
-        raise NotReturned
+        raise NotReturnedError
     if Rating.objects.filter(dossier_id=dossier.pk).exists():
-        raise AlreadyRated
+        raise AlreadyRatedError
 
 
 # --- rating ---------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def _rating_create(
         with transaction.atomic():
             rating.save()
     except IntegrityError as exc:
-        raise AlreadyRated from exc
+        raise AlreadyRatedError from exc
     if rating.is_dissatisfied:
         FollowUp.objects.create(
             rating=rating,
@@ -226,7 +226,7 @@ def rating_submit_with_token(*, token: str, answers: RatingAnswers) -> Rating:
     with transaction.atomic():
         invitation = _lock_invitation(token)
         if invitation.kind != RatingInvitation.Kind.SMS_LINK:
-            raise InvalidToken
+            raise InvalidTokenError
         rating = _rating_create(
             dossier=invitation.dossier,
             answers=answers,
@@ -239,14 +239,14 @@ def rating_submit_with_token(*, token: str, answers: RatingAnswers) -> Rating:
 
 def _lock_invitation(token: str) -> RatingInvitation:
     if not 0 < len(token) <= MAX_TOKEN_LENGTH:
-        raise InvalidToken
+        raise InvalidTokenError
     invitation = (
         RatingInvitation.objects.select_for_update()
         .filter(token_hash=token_hash(token))
         .first()
     )
     if invitation is None:
-        raise InvalidToken
+        raise InvalidTokenError
     _check_open(invitation, timezone.now())
     return invitation
 
@@ -277,9 +277,9 @@ def kiosk_open(*, dossier: Dossier, clerk: User, session_key: str) -> str:
         raise FeedbackPermissionError
     _check_ratable(dossier)
     if _kiosk_failures(dossier) >= settings.FEEDBACK_KIOSK_MAX_ATTEMPTS:
-        raise KioskLocked
+        raise KioskLockedError
     if not session_key:
-        raise InvalidToken
+        raise InvalidTokenError
     now = timezone.now()
     with transaction.atomic():
         RatingInvitation.objects.filter(
@@ -327,7 +327,7 @@ def rating_submit_at_kiosk(
             or not session_key
             or invitation.session_key != session_key
         ):
-            raise InvalidToken
+            raise InvalidTokenError
         if phone_digits_match(invitation.dossier, phone_digits.strip()):
             rating = _rating_create(
                 dossier=invitation.dossier,
@@ -352,7 +352,7 @@ def rating_submit_at_kiosk(
         invitation.dossier_id,
         invitation.failed_attempts,
     )
-    raise KioskLocked if locked else KioskCodeWrong
+    raise KioskLockedError if locked else KioskCodeWrongError
 
 
 # --- follow-up ------------------------------------------------------------------------
@@ -423,7 +423,7 @@ def send_answer_sms(
 
 def follow_up_by_view_token(*, token: str) -> FollowUp:
     if not 0 < len(token) <= MAX_TOKEN_LENGTH:
-        raise InvalidToken
+        raise InvalidTokenError
     follow_up = (
         FollowUp.objects.select_related("rating__dossier")
         .filter(view_token_hash=token_hash(token))
@@ -431,5 +431,5 @@ def follow_up_by_view_token(*, token: str) -> FollowUp:
         .first()
     )
     if follow_up is None:
-        raise InvalidToken
+        raise InvalidTokenError
     return follow_up
