@@ -39,7 +39,9 @@ def _form(agencies, **fields):
 
 
 def _submit(client, agencies, **fields):
-    response = client.post(reverse("feedback:feedback_create"), _form(agencies, **fields))
+    response = client.post(
+        reverse("feedback:feedback_create"), _form(agencies, **fields)
+    )
     assert response.status_code == 200, response.content.decode()[:2000]
     link = re.search(r'href="https?://[^/]+(/phan-anh/t/[^/"]+/)"', response.text)
     assert link is not None
@@ -76,9 +78,7 @@ def test_deadlines_honour_a_day_override(client, agencies):
     assert feedback.refusal_due == dt.datetime(2027, 2, 15, 10, 0, tzinfo=VN)
 
 
-def test_publication_due_two_working_days_after_the_answer(
-    client, agencies, manager
-):
+def test_publication_due_two_working_days_after_the_answer(client, agencies, manager):
     feedback, _track = _submit(client, agencies)
     # Friday 5 March 2027 16:00 → Tuesday 9 March 16:00.
     with time_machine.travel(dt.datetime(2027, 3, 5, 16, 0, tzinfo=VN), tick=False):
@@ -123,9 +123,12 @@ def test_handling_audits_every_change(client, agencies, manager, specialist):
     client.post(_action(feedback, "request_supplement"), {"note": "Cho biết ngày"})
     client.post(_action(feedback, "resume"), {"note": "Đã bổ sung qua điện thoại"})
     client.force_login(specialist)
-    assert client.get(
-        reverse("feedback:feedback_staff_detail", args=[feedback.pk])
-    ).status_code == 200
+    assert (
+        client.get(
+            reverse("feedback:feedback_staff_detail", args=[feedback.pk])
+        ).status_code
+        == 200
+    )
     client.post(_action(feedback, "answer"), {"answer": "Đã chấn chỉnh cán bộ."})
     client.force_login(manager)
     client.post(_action(feedback, "publish"))
@@ -164,7 +167,9 @@ def test_refusal_needs_a_reason_and_is_audited(client, agencies, manager):
     client.post(_action(feedback, "refuse"), {"reason": ""})
     feedback.refresh_from_db()
     assert feedback.state == Feedback.State.RECEIVED
-    client.post(_action(feedback, "refuse"), {"reason": "Nội dung không thuộc thẩm quyền"})
+    client.post(
+        _action(feedback, "refuse"), {"reason": "Nội dung không thuộc thẩm quyền"}
+    )
     feedback.refresh_from_db()
     assert feedback.state == Feedback.State.REFUSED
     assert feedback.events.last().note == "Nội dung không thuộc thẩm quyền"
@@ -208,7 +213,9 @@ def test_hostile_text_is_escaped_everywhere(client, agencies, manager):
     )
     assert feedback.content == HOSTILE  # stored as written
     client.force_login(manager)
-    staff_page = client.get(reverse("feedback:feedback_staff_detail", args=[feedback.pk]))
+    staff_page = client.get(
+        reverse("feedback:feedback_staff_detail", args=[feedback.pk])
+    )
     client.post(_action(feedback, "answer"), {"answer": HOSTILE})
     client.post(_action(feedback, "publish"))
     client.logout()
@@ -243,7 +250,9 @@ def test_staff_of_another_agency_get_404(client, agencies):
     detail = reverse("feedback:feedback_staff_detail", args=[feedback.pk])
     assert client.get(detail).status_code == 404
     assert client.post(_action(feedback, "answer"), {"answer": "x"}).status_code == 404
-    assert feedback.title not in client.get(reverse("feedback:feedback_staff_list")).text
+    assert (
+        feedback.title not in client.get(reverse("feedback:feedback_staff_list")).text
+    )
     feedback.refresh_from_db()
     assert feedback.state == Feedback.State.RECEIVED
     assert feedback.events.count() == 1

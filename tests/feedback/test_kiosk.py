@@ -70,7 +70,10 @@ def test_kiosk_locks_after_max_attempts_even_when_reopened(
     assert locked.status_code == 410
     assert "khóa" in locked.text
     # even the right digits no longer work, and the clerk cannot reopen
-    assert client.post(KIOSK, {"phone_digits": "5678", "value": "satisfied"}).status_code == 404
+    assert (
+        client.post(KIOSK, {"phone_digits": "5678", "value": "satisfied"}).status_code
+        == 404
+    )
     assert _open(client, clerk, returned).status_code == 410
     assert not Rating.objects.exists()
     # the SMS link still works for the citizen
@@ -88,9 +91,12 @@ def test_kiosk_token_is_bound_to_the_device_session(client, clerk, returned):
     other_device.force_login(clerk)
     # a different session has no kiosk token at all
     assert other_device.get(KIOSK).status_code == 404
-    assert other_device.post(
-        KIOSK, {"phone_digits": "5678", "value": "satisfied"}
-    ).status_code == 404
+    assert (
+        other_device.post(
+            KIOSK, {"phone_digits": "5678", "value": "satisfied"}
+        ).status_code
+        == 404
+    )
     assert not Rating.objects.exists()
 
 
