@@ -22,7 +22,9 @@ def test_rating_from_the_sms_link_on_a_phone(
     dossier = DossierFactory(procedure=procedure, returned=True)
     path = rating_link_for(dossier=dossier).split("/dg/", 1)[1]
     page.goto(f"{live_server.url}/dg/{path}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Đánh giá mức độ hài lòng")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Đánh giá mức độ hài lòng"
+    )
     assert page.locator("script").count() == 0
     assert serious_violations(page) == []
     page.screenshot(path=str(screenshot_dir / "rating-form.png"), full_page=True)
@@ -31,7 +33,8 @@ def test_rating_from_the_sms_link_on_a_phone(
     choice = page.locator("label[for=id_value_2]")
     expect(choice).to_contain_text("Không hài lòng")
     box = choice.bounding_box()
-    assert box is not None and box["height"] >= 44
+    assert box is not None
+    assert box["height"] >= 44
 
     choice.click()
     page.get_by_role("button", name="Gửi đánh giá").click()
