@@ -31,6 +31,11 @@ def test_clerk_opens_and_citizen_rates_with_phone_digits(client, clerk, returned
     page = client.get(KIOSK)
     assert page.status_code == 200
     assert "4 số cuối" in page.text
+    # the clerk is logged out of the tablet: the citizen gets no staff access
+    assert "_auth_user_id" not in client.session
+    assert clerk.full_name not in page.text
+    follow_ups = client.get(reverse("feedback:follow_up_list"))
+    assert follow_ups.status_code == 302
     # the tablet never shows the applicant's phone number
     assert "912345678" not in page.text
     assert returned.applicant_name not in page.text

@@ -110,6 +110,8 @@ def test_total_and_agency_filter(ratings, agencies):
     assert (
         selectors.satisfaction_total(start=START, end=END, agencies=province).total == 6
     )
+    assert selectors.satisfaction_total(start=START, end=END, source="kiosk").total == 0
+    assert selectors.satisfaction_total(start=START, end=END, source="sms").total == 6
     justice_only = Agency.objects.filter(pk=agencies.justice.pk)
     assert (
         selectors.satisfaction_total(start=START, end=END, agencies=justice_only).total
