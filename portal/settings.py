@@ -162,6 +162,7 @@ LANGUAGE_COOKIE_NAME = "portal_language"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- static and media ----------------------------------------------------------------
 STATIC_URL = "/static/"
