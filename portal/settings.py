@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "portal",
     "accounts",
     "procedures",
     "worktime",
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.observability.RequestIdMiddleware",
+    "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -306,14 +309,32 @@ WORKTIME_WEEKEND_DAYS: list[int] = env.list(
 )
 WORKTIME_HOURS_PER_DAY = env.int("WORKTIME_HOURS_PER_DAY", default=8)
 
+# --- Observability ------------------------------------------------------------------
+# Logs: one JSON object per line (LOG_FORMAT=json, the default) or plain text for a
+# developer's terminal; every line carries the request id and never a full phone or
+# personal ID number (portal.observability.ContextFilter masks them).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "portal.observability.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.observability.JsonFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "celery": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- feedback: ratings and phản ánh, kiến nghị (deadlines in working days) ---
@@ -325,3 +346,9 @@ FEEDBACK_REFUSAL_DAYS = env.int("FEEDBACK_REFUSAL_DAYS", default=2)
 FEEDBACK_SUPPLEMENT_DAYS = env.int("FEEDBACK_SUPPLEMENT_DAYS", default=5)
 FEEDBACK_HANDLING_DAYS = env.int("FEEDBACK_HANDLING_DAYS", default=15)
 FEEDBACK_PUBLICATION_DAYS = env.int("FEEDBACK_PUBLICATION_DAYS", default=2)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset = no endpoint.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_CELERY_QUEUES: list[str] = env.list(
+    "METRICS_CELERY_QUEUES", default=["default", "sms"]
+)
