@@ -166,10 +166,23 @@ def _render_applicant(
     procedure: Procedure,
     dossier: Dossier | None,
 ) -> HttpResponse:
+    earlier_drafts = (
+        dossier_list_owned(user=_user(request))
+        .filter(state=S.DRAFT, procedure__national_code=procedure.national_code)
+        .exclude(pk=dossier.pk if dossier is not None else None)[:3]
+        if request.method == "GET"
+        else []
+    )
     return render(
         request,
         "dossiers/citizen/applicant.html",
-        {"form": form, "procedure": procedure, "dossier": dossier, "step": 1},
+        {
+            "form": form,
+            "procedure": procedure,
+            "dossier": dossier,
+            "step": 1,
+            "earlier_drafts": earlier_drafts,
+        },
     )
 
 

@@ -38,7 +38,11 @@ class LookupPageThrottle(SimpleRateThrottle):
 
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.POST or None)
+    # The QR code on the receipt (Mẫu 01) links here with ?code=; the phone is still
+    # asked for, so the code alone reveals nothing.
+    form = LookupForm(
+        request.POST or None, initial={"code": request.GET.get("code", "")[:60]}
+    )
     context: dict[str, Any] = {"form": form, "found": None}
     if request.method != "POST":
         return render(request, "dossiers/public/lookup.html", context)

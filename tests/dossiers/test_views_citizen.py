@@ -744,3 +744,19 @@ def test_nav_links(citizen_client):
     assert reverse("dossiers:lookup") in html
     assert reverse("dossiers:my-dossiers") not in html
     assert reverse("dossiers:my-dossiers") in citizen_client.get("/").content.decode()
+
+
+def test_lookup_link_from_the_receipt_prefills_only_the_code(lookup_client):
+    html = lookup_client.get(
+        reverse("dossiers:lookup") + "?code=000.00.01.H49-261130-0007"
+    ).content.decode()
+    assert 'value="000.00.01.H49-261130-0007"' in html
+    assert "Trạng thái" not in html
+
+
+def test_starting_again_offers_the_earlier_draft(citizen_client, draft, procedure):
+    html = citizen_client.get(
+        reverse("dossiers:submit", args=[procedure.national_code])
+    ).content.decode()
+    assert documents_url(draft) in html
+    assert "Bạn đã bắt đầu nộp hồ sơ này" in html
