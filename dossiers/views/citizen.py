@@ -166,13 +166,14 @@ def _render_applicant(
     procedure: Procedure,
     dossier: Dossier | None,
 ) -> HttpResponse:
-    earlier_drafts = (
-        dossier_list_owned(user=_user(request))
-        .filter(state=S.DRAFT, procedure__national_code=procedure.national_code)
-        .exclude(pk=dossier.pk if dossier is not None else None)[:3]
-        if request.method == "GET"
-        else []
-    )
+    earlier_drafts: list[Dossier] = []
+    if request.method == "GET":
+        drafts = dossier_list_owned(user=_user(request)).filter(
+            state=S.DRAFT, procedure__national_code=procedure.national_code
+        )
+        if dossier is not None:
+            drafts = drafts.exclude(pk=dossier.pk)
+        earlier_drafts = list(drafts[:3])
     return render(
         request,
         "dossiers/citizen/applicant.html",
