@@ -258,8 +258,13 @@ def test_public_lookup_by_code_and_phone(
     expect(summary).to_contain_text("Không tìm thấy hồ sơ nào khớp")
     visit.check("lookup-not-found")
 
-    page.get_by_label("Số điện thoại di động đã khai trong hồ sơ").fill("0988 123 456")
-    page.get_by_role("button", name="Tra cứu").click()
+    # Keyboard only: Tab from the code to the phone, retype it, Enter submits.
+    page.get_by_label("Mã hồ sơ").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "phone"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0988 123 456")
+    page.keyboard.press("Enter")
     result = page.locator(".success-panel")
     expect(result).to_be_focused()
     expect(result).to_contain_text("Đã tiếp nhận")

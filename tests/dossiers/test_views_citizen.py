@@ -760,3 +760,34 @@ def test_starting_again_offers_the_earlier_draft(citizen_client, draft, procedur
     ).content.decode()
     assert documents_url(draft) in html
     assert "Bạn đã bắt đầu nộp hồ sơ này" in html
+
+
+@override_settings(ROOT_URLCONF="tests.dossiers.urls_with_rating")
+def test_returned_dossier_offers_the_rating_link_when_it_exists(
+    citizen_client, make_dossier
+):
+    returned = make_dossier(returned=True)
+    ready = make_dossier(ready=True)
+    html = citizen_client.get(
+        reverse("dossiers:my-dossier", args=[returned.code])
+    ).content.decode()
+    assert reverse("feedback:rate_dossier", args=[returned.code]) in html
+    assert "Đánh giá mức độ hài lòng" in html
+    html = citizen_client.get(
+        reverse("dossiers:my-dossier", args=[ready.code])
+    ).content.decode()
+    assert "Đánh giá mức độ hài lòng" not in html
+
+
+def test_pages_read_in_english_when_chosen(citizen_client, make_dossier):
+    dossier = make_dossier(received=True)
+    citizen_client.cookies["portal_language"] = "en"
+    listing = citizen_client.get(reverse("dossiers:my-dossiers")).content.decode()
+    assert "<h1>My dossiers</h1>" in listing
+    assert "Received" in listing
+    detail = citizen_client.get(
+        reverse("dossiers:my-dossier", args=[dossier.code])
+    ).content.decode()
+    assert "What has happened" in detail
+    lookup = citizen_client.get(reverse("dossiers:lookup")).content.decode()
+    assert "<h1>Look up a dossier</h1>" in lookup
