@@ -7,6 +7,7 @@ render; domain errors become messages next to the fields they concern.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -23,7 +24,6 @@ from accounts.models import Agency, User
 from dossiers import services
 from dossiers.exceptions import (
     DossierError,
-    DossierTransitionError,
     DossierValidationError,
 )
 from dossiers.forms_citizen import (
@@ -468,8 +468,9 @@ _IN_PROGRESS = (
 
 
 def _supplement_missing(
-    dossier: Dossier, requested_at: Any, wanted: list[Any]
-) -> list[Any]:
+    dossier: Dossier, requested_at: dt.datetime, wanted: list[RequiredDocument]
+) -> list[RequiredDocument]:
+    """Requested documents with no file uploaded since the request."""
     fresh = {
         a.required_document_id
         for a in dossier.attachments.filter(uploaded_at__gte=requested_at)
@@ -505,7 +506,8 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
                     document_field_name(document),
                     _("This document was requested. Choose its file before you send."),
                 )
-            if not missing and _send_supplement(request, dossier, note_form):
+            if not missing:
+                _send_supplement(request, dossier, note_form)
                 return redirect("dossiers:my-dossier", code=code)
         dossier = _owned(request, code)
     return render(
@@ -524,21 +526,20 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
 
 def _send_supplement(
     request: HttpRequest, dossier: Dossier, note_form: SupplementNoteForm
-) -> bool:
+) -> None:
     try:
         services.dossier_supplement(
             dossier=dossier,
             actor=_user(request),
             note=note_form.cleaned_data["note"],
         )
-    except DossierTransitionError as exc:
+    except DossierError as exc:  # e.g. a clerk recorded the supplement meanwhile
         messages.error(request, exc.message)
-        return True
+        return
     messages.success(
         request,
         _("Thank you. The documents were sent and processing continues."),
     )
-    return True
 
 
 @login_required
