@@ -85,4 +85,4 @@ def dossier_detach_document(
         raise Attachment.DoesNotExist
     storage_name = attachment.storage_name
     attachment.delete()
-    transaction.on_commit(partial(private_storage.delete, storage_name))
+    transaction.on_commit(partial(private_storage().delete, storage_name))

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dossiers import services
+from dossiers.documents import private_storage
 from dossiers.models import Dossier, DossierState, SupplementRequest
 from dossiers.views.public import LookupPageThrottle
 from notifications.constants import SmsEvent, SmsStatus
@@ -335,12 +336,17 @@ def test_review_sends_back_to_documents_when_a_mandatory_one_is_missing(
     assert draft.state == S.DRAFT
 
 
-def test_a_wrong_file_can_be_removed_from_a_draft(citizen_client, draft, procedure):
+def test_a_wrong_file_can_be_removed_from_a_draft(
+    citizen_client, draft, procedure, django_capture_on_commit_callbacks
+):
     citizen_client.post(documents_url(draft), {field(procedure, mandatory=True): pdf()})
     attachment = draft.attachments.get()
-    response = citizen_client.post(documents_url(draft), {"remove": attachment.pk})
+    assert private_storage().exists(attachment.storage_name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = citizen_client.post(documents_url(draft), {"remove": attachment.pk})
     assert response.status_code == 302
     assert not draft.attachments.exists()
+    assert not private_storage().exists(attachment.storage_name)
 
 
 def test_files_chosen_when_removing_another_are_kept(citizen_client, draft, procedure):
