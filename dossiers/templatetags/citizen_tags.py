@@ -14,5 +14,6 @@ def domestic_phone(phone: str | None) -> str:
         return ""
     if phone.startswith("+84") and len(phone) == 12:
         local = "0" + phone[3:]
-        return f"{local[:4]} {local[4:7]} {local[7:]}"
+        # No-break spaces: the number never wraps across two lines on a phone.
+        return f"{local[:4]}\u00a0{local[4:7]}\u00a0{local[7:]}"
     return phone

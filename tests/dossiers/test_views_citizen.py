@@ -311,7 +311,7 @@ def test_upload_then_review_then_submit(citizen_client, draft, procedure, agenci
     assert draft.attachments.count() == 3
     review = citizen_client.get(review_url).content.decode()
     assert "to-khai.pdf" in review
-    assert "0912 345 678" in review
+    assert "0912\u00a0345\u00a0678" in review
     assert agencies.centre.name in review
 
     response = citizen_client.post(review_url)
