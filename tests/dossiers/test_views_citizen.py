@@ -797,3 +797,18 @@ def test_pages_read_in_english_when_chosen(citizen_client, make_dossier):
     assert "What has happened" in detail
     lookup = citizen_client.get(reverse("dossiers:lookup")).content.decode()
     assert "<h1>Look up a dossier</h1>" in lookup
+
+
+def test_detail_query_count_does_not_grow_with_events_and_requests(
+    citizen_client, supplement_dossier, clerk, django_assert_num_queries
+):
+    url = reverse("dossiers:my-dossier", args=[supplement_dossier.code])
+    with django_assert_num_queries(9):
+        citizen_client.get(url)
+    services.dossier_supplement(dossier=supplement_dossier, actor=clerk)
+    services.dossier_request_supplement(
+        dossier=supplement_dossier, actor=clerk, reason="Thiếu ảnh", items_text="Ảnh"
+    )
+    with django_assert_num_queries(9):
+        response = citizen_client.get(url)
+    assert "Thiếu ảnh" in response.content.decode()
