@@ -256,3 +256,8 @@ class LookupForm(forms.Form):
             "required": _("Enter the mobile number given with the dossier.")
         },
     )
+
+    def clean_code(self) -> str:
+        # Codes are upper case without spaces; people type "000.00.01.h49 - 261130".
+        code: str = self.cleaned_data["code"]
+        return "".join(code.split()).upper()

@@ -812,3 +812,13 @@ def test_detail_query_count_does_not_grow_with_events_and_requests(
     with django_assert_num_queries(9):
         response = citizen_client.get(url)
     assert "Thiếu ảnh" in response.content.decode()
+
+
+def test_lookup_forgives_lower_case_and_spaces_in_the_code(
+    lookup_client, received_dossier
+):
+    typed = received_dossier.code.lower().replace("-", " - ")
+    response = lookup_client.post(
+        reverse("dossiers:lookup"), {"code": typed, "phone": "0912345678"}
+    )
+    assert "Đã tiếp nhận" in response.content.decode()
