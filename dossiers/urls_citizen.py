@@ -15,6 +15,7 @@ urlpatterns = [
     path(
         "ho-so/nhap/<int:pk>/xem-lai/", citizen_apply.draft_review, name="draft-review"
     ),
+    path("ho-so/nhap/<int:pk>/xoa/", citizen_apply.draft_delete, name="draft-delete"),
     path("ho-so-cua-toi/", citizen.my_dossiers, name="my-dossiers"),
     path("ho-so-cua-toi/<str:code>/", citizen.dossier_detail, name="my-dossier"),
     path("ho-so-cua-toi/<str:code>/da-nop/", citizen_apply.submitted, name="submitted"),

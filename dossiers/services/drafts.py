@@ -86,3 +86,15 @@ def dossier_detach_document(
     storage_name = attachment.storage_name
     attachment.delete()
     transaction.on_commit(partial(private_storage().delete, storage_name))
+
+
+@transaction.atomic
+def dossier_delete_draft(*, dossier: Dossier, actor: User) -> None:
+    """The owner throws a draft away; it was never sent, so nothing else refers to it."""
+    dossier = _lock_own_draft(dossier=dossier, actor=actor)
+    storage_names = list(dossier.attachments.values_list("storage_name", flat=True))
+    dossier.attachments.all().delete()
+    dossier.delete()
+    storage = private_storage()
+    for name in storage_names:
+        transaction.on_commit(partial(storage.delete, name))

@@ -22,7 +22,11 @@ from dossiers.exceptions import DossierError, DossierValidationError
 from dossiers.forms_citizen import ApplicantForm, DocumentsForm, document_field_name
 from dossiers.models import Attachment, Dossier, DossierState
 from dossiers.selectors_citizen import dossier_list_owned
-from dossiers.services.drafts import dossier_detach_document, dossier_update_draft
+from dossiers.services.drafts import (
+    dossier_delete_draft,
+    dossier_detach_document,
+    dossier_update_draft,
+)
 from dossiers.views.citizen_common import (
     add_errors,
     agencies_for,
@@ -302,5 +306,25 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "dossiers/citizen/submitted.html",
+        {"dossier": dossier, "procedure": dossier.procedure},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask once, then throw the draft and its files away."""
+    dossier = own_draft(request, pk)
+    if request.method == "POST":
+        try:
+            dossier_delete_draft(dossier=dossier, actor=request_user(request))
+        except DossierError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The draft was deleted."))
+        return redirect("dossiers:my-dossiers")
+    return render(
+        request,
+        "dossiers/citizen/delete_draft.html",
         {"dossier": dossier, "procedure": dossier.procedure},
     )

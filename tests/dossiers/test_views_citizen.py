@@ -822,3 +822,34 @@ def test_lookup_forgives_lower_case_and_spaces_in_the_code(
         reverse("dossiers:lookup"), {"code": typed, "phone": "0912345678"}
     )
     assert "Đã tiếp nhận" in response.content.decode()
+
+
+def test_a_draft_can_be_deleted_with_its_files(
+    citizen_client, draft, procedure, django_capture_on_commit_callbacks
+):
+    citizen_client.post(documents_url(draft), {field(procedure, mandatory=True): pdf()})
+    storage_name = draft.attachments.get().storage_name
+    url = reverse("dossiers:draft-delete", args=[draft.pk])
+    assert url in citizen_client.get(reverse("dossiers:my-dossiers")).content.decode()
+    page = citizen_client.get(url).content.decode()
+    assert "Xóa bản nháp này?" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = citizen_client.post(url)
+    assert response["Location"] == reverse("dossiers:my-dossiers")
+    assert not Dossier.objects.filter(pk=draft.pk).exists()
+    assert not private_storage().exists(storage_name)
+
+
+def test_only_own_drafts_can_be_deleted(client, other_citizen, draft, make_dossier):
+    client.force_login(other_citizen)
+    assert (
+        client.post(reverse("dossiers:draft-delete", args=[draft.pk])).status_code
+        == 404
+    )
+    assert Dossier.objects.filter(pk=draft.pk).exists()
+    sent = make_dossier(submitted=True)
+    client.force_login(sent.owner)
+    url = reverse("dossiers:draft-delete", args=[sent.pk])
+    assert client.post(url).status_code == 404
+    sent.refresh_from_db()
+    assert sent.state == S.SUBMITTED
