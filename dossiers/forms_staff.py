@@ -37,7 +37,7 @@ class ConsoleFilterForm(forms.Form):
     deadline = forms.ChoiceField(
         label=_("Deadline"),
         required=False,
-        choices=[("", _("Any"))] + list(Dossier.DeadlineStatus.choices),
+        choices=[("", _("Any")), *list(Dossier.DeadlineStatus.choices)],
     )
 
 
@@ -136,7 +136,7 @@ class IntakeForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.procedure = procedure
+        self.chosen_procedure = procedure
         agency_field = self.fields["receiving_agency"]
         assert isinstance(agency_field, forms.ModelChoiceField)  # noqa: S101
         agency_field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
@@ -262,13 +262,18 @@ def specialists_of(agency: Agency) -> Any:
     )
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj)
+
+
 class AssignForm(ActionForm):
     agency = forms.ModelChoiceField(
         label=_("Competent agency or unit"),
         queryset=Agency.objects.none(),
         empty_label=None,
     )
-    specialist = forms.ModelChoiceField(
+    specialist = PersonChoiceField(
         label=_("Specialist"),
         queryset=User.objects.none(),
         required=False,
@@ -287,9 +292,6 @@ class AssignForm(ActionForm):
         ).order_by("path")
         agency_field.initial = competent.pk
         specialist_field.queryset = specialists_of(competent)
-        specialist_field.label_from_instance = lambda user: (  # type: ignore[method-assign]
-            user.full_name or str(user)
-        )
 
 
 class ProposeForm(ActionForm):

@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from qrcode.image.pil import PilImage
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -59,13 +60,15 @@ OWNER_FORMS = frozenset({1, 2, 3, 4})
 ALL_FORMS = frozenset({1, 2, 3, 4, 5})
 
 
-class SlipNotAvailable(Exception):
+class SlipNotAvailableError(Exception):
     """The dossier has nothing to print on this form (e.g. no refusal for Mẫu 03)."""
 
 
 @cache
 def _register_fonts() -> None:
-    folder = Path(getattr(settings, "SLIP_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+    folder = Path(
+        getattr(settings, "SLIP_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+    )
     for name, filename in FONT_FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
     pdfmetrics.registerFontFamily(
@@ -110,7 +113,7 @@ def e(value: Any) -> str:
 
 
 def moment(value: dt.datetime | None) -> str:
-    """"08 giờ 30 phút, ngày 14/12/2026" (local time), or dots to fill by hand."""
+    """ "08 giờ 30 phút, ngày 14/12/2026" (local time), or dots to fill by hand."""
     if value is None:
         return "……"
     local = timezone.localtime(value)
@@ -140,9 +143,9 @@ def lookup_url(dossier: Dossier) -> str:
 
 
 def _qr_image(url: str, size: float) -> Image:
-    picture = qrcode.make(url, border=1)
+    picture = qrcode.make(url, border=1, image_factory=PilImage)
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG")
+    picture.save(buffer)
     buffer.seek(0)
     return Image(buffer, width=size, height=size)
 
@@ -169,11 +172,15 @@ def _header(
         left.append(Paragraph(e(parent).upper(), styles["header"]))
     left.append(Paragraph(f"<b><u>{e(agency.name).upper()}</u></b>", styles["header"]))
     if number:
-        left.append(Paragraph(_("No.: %(number)s") % {"number": e(number)}, styles["header"]))
+        left.append(
+            Paragraph(_("No.: %(number)s") % {"number": e(number)}, styles["header"])
+        )
     right = [
-        Paragraph("<b>%s</b>" % _("SOCIALIST REPUBLIC OF VIETNAM"), styles["header"]),
         Paragraph(
-            "<b><u>%s</u></b>" % _("Independence - Freedom - Happiness"),
+            "<b>{}</b>".format(_("SOCIALIST REPUBLIC OF VIETNAM")), styles["header"]
+        ),
+        Paragraph(
+            "<b><u>{}</u></b>".format(_("Independence - Freedom - Happiness")),
             styles["header"],
         ),
         Spacer(1, 4),
@@ -252,7 +259,9 @@ def _signatures(
         cells.append(
             [
                 Paragraph(f"<b>{e(title).upper()}</b>", styles["center"]),
-                Paragraph("<i>%s</i>" % _("(Signature and full name)"), styles["center"]),
+                Paragraph(
+                    "<i>{}</i>".format(_("(Signature and full name)")), styles["center"]
+                ),
                 Spacer(1, 18 * mm),
                 Paragraph(f"<b>{e(name)}</b>", styles["center"]),
             ]
@@ -300,7 +309,7 @@ def _money(amount: Decimal) -> str:
 
 def _form_01(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     if dossier.received_at is None or not dossier.code:
-        raise SlipNotAvailable
+        raise SlipNotAvailableError
     procedure = dossier.procedure
     agency = dossier.receiving_agency
     attachments: dict[int | None, int] = {}
@@ -343,9 +352,7 @@ def _form_01(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
     received_day = timezone.localtime(dossier.received_at).date()
 
     def copy(label: str) -> list[Flowable]:
-        story = _header(
-            styles, agency, number=f"{dossier.code}/TNHS", day=received_day
-        )
+        story = _header(styles, agency, number=f"{dossier.code}/TNHS", day=received_day)
         story += _title(
             styles,
             _("Receipt of dossier and appointment for the result"),
@@ -358,7 +365,8 @@ def _form_01(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
                 styles["body"],
             )
         )
-        numbered = _applicant_rows(dossier) + [
+        numbered = [
+            *_applicant_rows(dossier),
             (_("Requested matter"), e(dossier.summary or procedure.name)),
             (_("Procedure"), e(f"{procedure.national_code} · {procedure.name}")),
             (_("Documents submitted"), ""),
@@ -390,11 +398,7 @@ def _form_01(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
             (_("Result returned at"), f"<b>{moment(dossier.appointment_at)}</b>"),
             (
                 _("Place of return"),
-                e(
-                    ", ".join(
-                        part for part in (agency.name, agency.address) if part
-                    )
-                ),
+                e(", ".join(part for part in (agency.name, agency.address) if part)),
             ),
             (_("Fees and charges"), fee_text),
         ]
@@ -405,7 +409,9 @@ def _form_01(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
         ]
         story.append(
             Paragraph(
-                _("Entered in the dossier ledger, book no. %(book)s, entry no. %(entry)s")
+                _(
+                    "Entered in the dossier ledger, book no. %(book)s, entry no. %(entry)s"
+                )
                 % {"book": f"{received_day:%Y}", "entry": e(sequence)},
                 styles["body"],
             )
@@ -432,17 +438,17 @@ def _form_01(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
         )
         return story
 
-    return (
-        copy(_("Copy 1: kept with the dossier"))
-        + [PageBreak()]
-        + copy(_("Copy 2: given to the submitter"))
-    )
+    return [
+        *copy(_("Copy 1: kept with the dossier")),
+        PageBreak(),
+        *copy(_("Copy 2: given to the submitter")),
+    ]
 
 
 def _latest(queryset: Any) -> Any:
     found = queryset.order_by("-id").first()
     if found is None:
-        raise SlipNotAvailable
+        raise SlipNotAvailableError
     return found
 
 
@@ -491,7 +497,7 @@ def _form_02(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
     story.append(Spacer(1, 4))
     story.append(
         Paragraph(
-            "<b>%s:</b> %s" % (_("Reason"), e(request.reason)),
+            "<b>{}:</b> {}".format(_("Reason"), e(request.reason)),
             styles["body"],
         )
     )
@@ -517,7 +523,7 @@ def _form_02(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
 
 def _form_03(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     if dossier.state != Dossier.State.REFUSED:
-        raise SlipNotAvailable
+        raise SlipNotAvailableError
     agency = dossier.receiving_agency
     day = timezone.localtime(dossier.finished_at or timezone.now()).date()
     story = _header(styles, agency, number=f"{dossier.code}/TCHS", day=day)
@@ -596,7 +602,7 @@ def _form_04(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
     )
     story.append(
         Paragraph(
-            "<b>%s:</b> %s" % (_("To"), e(dossier.applicant_name)), styles["center"]
+            "<b>{}:</b> {}".format(_("To"), e(dossier.applicant_name)), styles["center"]
         )
     )
     story.append(Spacer(1, 4))
@@ -655,8 +661,7 @@ def _form_04(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
     )
     story.append(Spacer(1, 8))
     recipients = Paragraph(
-        "<b><i>%s:</i></b><br/>- %s;<br/>- %s;<br/>- %s."
-        % (
+        "<b><i>{}:</i></b><br/>- {};<br/>- {};<br/>- {}.".format(
             _("Recipients"),
             _("As above"),
             e(dossier.receiving_agency.name),
@@ -666,8 +671,10 @@ def _form_04(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
     )
     signer = apology.signer.full_name or str(apology.signer)
     sign = [
-        Paragraph("<b>%s</b>" % _("Head of the agency").upper(), styles["center"]),
-        Paragraph("<i>%s</i>" % _("(Signature and full name)"), styles["center"]),
+        Paragraph(
+            "<b>{}</b>".format(_("Head of the agency").upper()), styles["center"]
+        ),
+        Paragraph("<i>{}</i>".format(_("(Signature and full name)")), styles["center"]),
         Spacer(1, 18 * mm),
         Paragraph(f"<b>{e(signer)}</b>", styles["center"]),
     ]
@@ -685,15 +692,11 @@ def _person(user: Any) -> str:
 
 def _form_05(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     if not dossier.code:
-        raise SlipNotAvailable
+        raise SlipNotAvailableError
     procedure = dossier.procedure
-    story = _header(
-        styles, dossier.receiving_agency, number=f"{dossier.code}/KSQT"
-    )
+    story = _header(styles, dossier.receiving_agency, number=f"{dossier.code}/KSQT")
     story += _title(styles, _("Dossier process control sheet"))
-    owner = (
-        _person(dossier.owner) if dossier.owner_id else dossier.applicant_name
-    )
+    owner = _person(dossier.owner) if dossier.owner_id else dossier.applicant_name
     story += _numbered(
         styles,
         [
@@ -701,7 +704,11 @@ def _form_05(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
             (
                 _("Submitter"),
                 e(dossier.submitter_name or dossier.applicant_name)
-                + (f" ({e(dossier.submitter_phone)})" if dossier.submitter_phone else ""),
+                + (
+                    f" ({e(dossier.submitter_phone)})"
+                    if dossier.submitter_phone
+                    else ""
+                ),
             ),
             (_("Dossier owner"), f"{e(owner)} ({e(dossier.applicant_phone)})"),
             (_("Address"), e(dossier.applicant_address or "……")),
@@ -760,7 +767,9 @@ def _form_05(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
             if event.step_deadline
             else ""
         )
-        timeliness = e(event.get_step_timeliness_display()) if event.step_timeliness else ""
+        timeliness = (
+            e(event.get_step_timeliness_display()) if event.step_timeliness else ""
+        )
         result = "<br/>".join(part for part in (timeliness, deadline) if part)
         note = f"<b>{e(action_label(event.action))}</b>"
         if event.to_state:
@@ -808,7 +817,7 @@ def slip_available(dossier: Dossier, form: int) -> bool:
     if form == 2:
         return dossier.supplement_count > 0
     if form == 3:
-        return dossier.state == Dossier.State.REFUSED
+        return bool(dossier.state == Dossier.State.REFUSED)
     if form == 4:
         return Apology.objects.filter(dossier=dossier).exists()
     return form == 5 and bool(dossier.code)
@@ -819,9 +828,9 @@ def slip_filename(dossier: Dossier, form: int) -> str:
 
 
 def render_slip(*, dossier: Dossier, form: int) -> bytes:
-    """The PDF bytes of Mẫu `form` for `dossier`; SlipNotAvailable if nothing to print."""
+    """The PDF bytes of Mẫu `form` for `dossier`; SlipNotAvailableError if nothing to print."""
     if form not in BUILDERS:
-        raise SlipNotAvailable
+        raise SlipNotAvailableError
     _register_fonts()
     builder = BUILDERS[form][0]
     with translation.override("vi"):
@@ -839,7 +848,7 @@ def render_slip(*, dossier: Dossier, form: int) -> bytes:
             % {"number": f"{form:02d}", "title": TITLES[form], "code": dossier.code},
             author=dossier.receiving_agency.name,
             subject=lookup_url(dossier),
-            keywords=dossier.code or "",
+            keywords=[dossier.code or ""],
             creator=str(settings.PORTAL_CENTRE_NAME),
         )
         document.build(story)

@@ -8,9 +8,7 @@ urlpatterns = [
     path("can-bo/", staff.console, name="staff-console"),
     path("can-bo/tiep-nhan/", staff.intake, name="staff-intake"),
     path("can-bo/ho-so/<str:code>/", staff.dossier_detail, name="staff-dossier"),
-    path(
-        "can-bo/ho-so/<str:code>/bien-nhan/", staff.receipt, name="staff-receipt"
-    ),
+    path("can-bo/ho-so/<str:code>/bien-nhan/", staff.receipt, name="staff-receipt"),
     path(
         "can-bo/ho-so/<str:code>/thao-tac/<str:action>/",
         staff.dossier_action,

@@ -244,6 +244,36 @@ def _procedure_agencies(procedure: Procedure, agencies: list[Agency]) -> list[Ag
     return [agency for agency in agencies if agency.pk in allowed]
 
 
+def _prefill(find: IntakeFindForm) -> tuple[User | None, dict[str, Any]]:
+    """The account with the phone typed at the counter, and what it prefills."""
+    phone = find.cleaned_data["phone"] if find.is_valid() else ""
+    if not phone:
+        return None, {}
+    initial: dict[str, Any] = {"applicant_phone": phone}
+    account = User.objects.filter(phone=phone, is_active=True).first()
+    if account is not None:
+        initial.update(
+            applicant_name=account.full_name,
+            applicant_national_id=account.national_id,
+            applicant_email=account.email or "",
+            applicant_address=account.address,
+        )
+    return account, initial
+
+
+def _chosen_procedure(value: Any, agencies: list[Agency]) -> Procedure | None:
+    if not value or not str(value).isdigit():
+        return None
+    found: Procedure | None = (
+        _receivable_procedures(agencies)
+        .select_related("competent_agency")
+        .prefetch_related("required_documents", "receiving_agencies")
+        .filter(pk=int(value))
+        .first()
+    )
+    return found
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
@@ -252,65 +282,35 @@ def intake(request: HttpRequest) -> HttpResponse:
     agencies = _clerk_agencies(user)
     if not agencies:
         raise Http404
-    params = request.POST if request.method == "POST" else request.GET
     find = IntakeFindForm(
         request.GET or None,
         procedures=_procedure_matches(agencies, request.GET.get("q", "")),
     )
-    procedure: Procedure | None = None
-    account: User | None = None
-    initial: dict[str, Any] = {}
-    status = 200
-    if find.is_bound and find.is_valid():
-        phone = find.cleaned_data["phone"]
-        if phone:
-            account = User.objects.filter(phone=phone, is_active=True).first()
-            initial["applicant_phone"] = phone
-            if account is not None:
-                initial.update(
-                    applicant_name=account.full_name,
-                    applicant_national_id=account.national_id,
-                    applicant_email=account.email or "",
-                    applicant_address=account.address,
-                )
-    elif find.is_bound:
-        status = 400
-    procedure_id = params.get("procedure")
-    if procedure_id and str(procedure_id).isdigit():
-        procedure = (
-            _receivable_procedures(agencies)
-            .select_related("competent_agency")
-            .prefetch_related("required_documents", "receiving_agencies")
-            .filter(pk=int(procedure_id))
-            .first()
-        )
+    account, initial = _prefill(find) if find.is_bound else (None, {})
+    status = 400 if find.is_bound and not find.is_valid() else 200
+    params = request.POST if request.method == "POST" else request.GET
+    procedure = _chosen_procedure(params.get("procedure"), agencies)
     form: IntakeForm | None = None
-    if procedure is not None:
+    if procedure is not None and request.method == "POST":
         own = _procedure_agencies(procedure, agencies)
-        if request.method == "POST":
-            form = IntakeForm(
-                request.POST, request.FILES, procedure=procedure, agencies=own
-            )
-            if form.is_valid():
-                response = _do_intake(request, user, form, procedure)
-                if response is not None:
-                    return response
-            status = 400
-        else:
-            initial["procedure"] = procedure.pk
-            form = IntakeForm(initial=initial, procedure=procedure, agencies=own)
+        form = IntakeForm(
+            request.POST, request.FILES, procedure=procedure, agencies=own
+        )
+        response = _do_intake(request, user, form, procedure)
+        if response is not None:
+            return response
+        status = 400
+    elif procedure is not None:
+        own = _procedure_agencies(procedure, agencies)
+        initial["procedure"] = procedure.pk
+        form = IntakeForm(initial=initial, procedure=procedure, agencies=own)
     elif request.method == "POST":
         status = 400
         messages.error(request, _("Choose the procedure first."))
     return render(
         request,
         "dossiers/staff/intake.html",
-        {
-            "find": find,
-            "form": form,
-            "procedure": procedure,
-            "account": account,
-        },
+        {"find": find, "form": form, "procedure": procedure, "account": account},
         status=status,
     )
 
@@ -318,6 +318,8 @@ def intake(request: HttpRequest) -> HttpResponse:
 def _do_intake(
     request: HttpRequest, user: User, form: IntakeForm, procedure: Procedure
 ) -> HttpResponse | None:
+    if not form.is_valid():
+        return None
     data = form.cleaned_data
     owner = User.objects.filter(phone=data["applicant_phone"], is_active=True).first()
     uploads = [
@@ -376,7 +378,9 @@ def _errors_to_form(form: Any, exc: DossierValidationError) -> None:
 def _staff_dossier(request: HttpRequest, code: str) -> tuple[User, Dossier]:
     user = _require_staff(request)
     try:
-        dossier = selectors.dossier_get_for_user(user=user, code=code, with_history=True)
+        dossier = selectors.dossier_get_for_user(
+            user=user, code=code, with_history=True
+        )
     except Dossier.DoesNotExist as exc:
         raise Http404 from exc
     return user, dossier
@@ -477,10 +481,27 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """After intake or receipt: the receipt to print at once (Mẫu 01)."""
-    _user_, dossier = _staff_dossier(request, code)
+    dossier = _staff_dossier(request, code)[1]
     if not slips.slip_available(dossier, 1):
         raise Http404
     return render(request, "dossiers/staff/receipt.html", {"dossier": dossier})
+
+
+def _stale_message(
+    request: HttpRequest, user: User, dossier: Dossier, action: str
+) -> str:
+    """Why this post comes too late (state changed, or not allowed now), or ""."""
+    seen = request.POST.get(f"{action}-seen_state", "")
+    if seen and seen != dossier.state:
+        return _(
+            "The dossier changed while you were working on it: it is now "
+            "“%(state)s”. Check it again before acting."
+        ) % {"state": dossier.get_state_display()}
+    if action not in available_actions(user, dossier):
+        return _(
+            "“%(action)s” is not possible for you now: the dossier is “%(state)s”."
+        ) % {"action": action_label(action), "state": dossier.get_state_display()}
+    return ""
 
 
 def _conflict(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
@@ -496,34 +517,19 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     if action not in ACTION_FORMS:
         raise Http404
     form = _make_form(action, user, dossier, request.POST, request.FILES)
-    seen = request.POST.get(f"{action}-seen_state", "")
-    if seen and seen != dossier.state:
-        return _conflict(
-            request,
-            dossier,
-            _(
-                "The dossier changed while you were working on it: it is now "
-                "“%(state)s”. Check it again before acting."
-            )
-            % {"state": dossier.get_state_display()},
-        )
-    if action not in available_actions(user, dossier):
-        return _conflict(
-            request,
-            dossier,
-            _("“%(action)s” is not possible for you now: the dossier is “%(state)s”.")
-            % {"action": action_label(action), "state": dossier.get_state_display()},
-        )
+    stale = _stale_message(request, user, dossier, action)
+    if stale:
+        return _conflict(request, dossier, stale)
     if not form.is_valid():
         return _render_dossier(request, user, dossier, bound=form, status=400)
     try:
-        message = _run_action(action, user, dossier, form)
+        RUNNERS[action](user, dossier, form)
     except DossierValidationError as exc:
         _errors_to_form(form, exc)
         return _render_dossier(request, user, dossier, bound=form, status=400)
     except (DossierTransitionError, DossierPermissionError) as exc:
         return _conflict(request, dossier, exc.message)
-    messages.success(request, message)
+    messages.success(request, _("Done: %(action)s.") % {"action": action_label(action)})
     if action == "receive":
         return redirect("dossiers:staff-receipt", code=dossier.code)
     return redirect("dossiers:staff-dossier", code=dossier.code)
@@ -541,71 +547,28 @@ def _uploads(form: Any) -> list[services.Upload]:
     ]
 
 
-def _run_action(action: str, user: User, dossier: Dossier, form: ActionForm) -> str:
-    data = form.cleaned_data
-    s = services
-    done = _("Done: %(action)s.") % {"action": action_label(action)}
-    if action == "receive":
-        s.dossier_receive(dossier=dossier, actor=user)
-    elif action == "refuse":
-        s.dossier_refuse(dossier=dossier, actor=user, reason=data["reason"])
-    elif action == "request_supplement":
-        s.dossier_request_supplement(
-            dossier=dossier,
-            actor=user,
-            reason=data["reason"],
-            documents=list(data["documents"]),
-            items_text=data["items_text"],
-        )
-    elif action == "supplement":
-        assert isinstance(form, SupplementForm)  # noqa: S101
-        s.dossier_supplement(
-            dossier=dossier, actor=user, note=data["note"], uploads=_uploads(form)
-        )
-    elif action == "assign":
-        s.dossier_assign(
-            dossier=dossier,
-            actor=user,
-            agency=data["agency"],
-            specialist=data["specialist"],
-        )
-    elif action == "propose":
-        s.dossier_propose(
-            dossier=dossier,
-            actor=user,
-            granted=data["granted"],
-            notes=data["notes"],
-            number=data["number"],
-        )
-    elif action == "send_back":
-        s.dossier_send_back(dossier=dossier, actor=user, reason=data["reason"])
-    elif action == "approve":
-        _approve(user, dossier, data)
-    elif action == "request_payment":
-        s.dossier_request_payment(
-            dossier=dossier, actor=user, amount=data["amount"], note=data["note"]
-        )
-    elif action == "confirm_payment":
-        s.dossier_confirm_payment(dossier=dossier, actor=user)
-    elif action == "stop":
-        s.dossier_stop(dossier=dossier, actor=user, reason=data["reason"])
-    elif action == "withdraw":
-        s.dossier_withdraw(dossier=dossier, actor=user, reason=data["reason"])
-    elif action == "return_result":
-        s.dossier_return_result(dossier=dossier, actor=user, channel=data["channel"])
-    elif action == "apologize":
-        assert isinstance(form, ApologizeForm)  # noqa: S101
-        s.dossier_apologize(
-            dossier=dossier,
-            actor=user,
-            reason=data["reason"],
-            new_appointment=form.new_appointment(),
-        )
-    return done
+def _apologize(user: User, dossier: Dossier, form: ActionForm) -> object:
+    assert isinstance(form, ApologizeForm)  # noqa: S101
+    return services.dossier_apologize(
+        dossier=dossier,
+        actor=user,
+        reason=form.cleaned_data["reason"],
+        new_appointment=form.new_appointment(),
+    )
+
+
+def _supplement(user: User, dossier: Dossier, form: ActionForm) -> object:
+    assert isinstance(form, SupplementForm)  # noqa: S101
+    return services.dossier_supplement(
+        dossier=dossier,
+        actor=user,
+        note=form.cleaned_data["note"],
+        uploads=_uploads(form),
+    )
 
 
 @transaction.atomic
-def _approve(user: User, dossier: Dossier, data: dict[str, Any]) -> None:
+def _approve(user: User, dossier: Dossier, data: dict[str, Any]) -> object:
     """Store the signed result file (if any) and approve, in one transaction."""
     from dossiers.services.intake import _attach  # noqa: PLC0415
 
@@ -617,7 +580,7 @@ def _approve(user: User, dossier: Dossier, data: dict[str, Any]) -> None:
             actor=user,
             upload=services.Upload(file=upload, name=upload.name or ""),
         )
-    services.dossier_approve(
+    return services.dossier_approve(
         dossier=dossier,
         actor=user,
         number=data["number"],
@@ -627,12 +590,64 @@ def _approve(user: User, dossier: Dossier, data: dict[str, Any]) -> None:
     )
 
 
+Runner = Callable[[User, Dossier, ActionForm], object]
+s = services
+RUNNERS: dict[str, Runner] = {
+    "receive": lambda u, d, f: s.dossier_receive(dossier=d, actor=u),
+    "refuse": lambda u, d, f: s.dossier_refuse(
+        dossier=d, actor=u, reason=f.cleaned_data["reason"]
+    ),
+    "request_supplement": lambda u, d, f: s.dossier_request_supplement(
+        dossier=d,
+        actor=u,
+        reason=f.cleaned_data["reason"],
+        documents=list(f.cleaned_data["documents"]),
+        items_text=f.cleaned_data["items_text"],
+    ),
+    "supplement": _supplement,
+    "assign": lambda u, d, f: s.dossier_assign(
+        dossier=d,
+        actor=u,
+        agency=f.cleaned_data["agency"],
+        specialist=f.cleaned_data["specialist"],
+    ),
+    "propose": lambda u, d, f: s.dossier_propose(
+        dossier=d,
+        actor=u,
+        granted=f.cleaned_data["granted"],
+        notes=f.cleaned_data["notes"],
+        number=f.cleaned_data["number"],
+    ),
+    "send_back": lambda u, d, f: s.dossier_send_back(
+        dossier=d, actor=u, reason=f.cleaned_data["reason"]
+    ),
+    "approve": lambda u, d, f: _approve(u, d, f.cleaned_data),
+    "request_payment": lambda u, d, f: s.dossier_request_payment(
+        dossier=d,
+        actor=u,
+        amount=f.cleaned_data["amount"],
+        note=f.cleaned_data["note"],
+    ),
+    "confirm_payment": lambda u, d, f: s.dossier_confirm_payment(dossier=d, actor=u),
+    "stop": lambda u, d, f: s.dossier_stop(
+        dossier=d, actor=u, reason=f.cleaned_data["reason"]
+    ),
+    "withdraw": lambda u, d, f: s.dossier_withdraw(
+        dossier=d, actor=u, reason=f.cleaned_data["reason"]
+    ),
+    "return_result": lambda u, d, f: s.dossier_return_result(
+        dossier=d, actor=u, channel=f.cleaned_data["channel"]
+    ),
+    "apologize": _apologize,
+}
+
+
 @login_required
 @require_GET
 def attachment_download(
     request: HttpRequest, code: str, attachment_id: int
 ) -> FileResponse:
-    _user_, dossier = _staff_dossier(request, code)
+    dossier = _staff_dossier(request, code)[1]
     attachment = dossier.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
@@ -666,7 +681,7 @@ def slip(request: HttpRequest, code: str, form: int) -> HttpResponse:
         raise Http404
     try:
         content = slips.render_slip(dossier=dossier, form=form)
-    except slips.SlipNotAvailable as exc:
+    except slips.SlipNotAvailableError as exc:
         raise Http404 from exc
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -685,4 +700,3 @@ def _staff_can_view(user: User, dossier: Dossier) -> bool:
         finally:
             dossier.owner_id = owner
     return can_view_dossier(user, dossier)
-

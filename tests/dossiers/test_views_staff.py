@@ -78,7 +78,7 @@ def test_clerk_queues_list_what_waits_at_the_counter(client, actors, make_dossie
 
     response = client.get(CONSOLE)
     assert response.status_code == 200
-    queues = dict((q.slug, n) for q, n in response.context["queues"])
+    queues = {q.slug: n for q, n in response.context["queues"]}
     assert queues["to-receive"] == 1
     assert queues["to-hand-over"] == 1
     assert queues["ready-to-return"] == 1
@@ -246,7 +246,8 @@ def test_intake_looks_the_applicant_up_by_phone_and_filters_procedures(
     assert form.initial["applicant_address"] == "12 Lê Lợi, Hạ Long"
     html = response.content.decode()
     assert 'value="Nguyễn Văn An"' in html
-    assert 'type="file"' in html and "Tờ khai" in html
+    assert 'type="file"' in html
+    assert "Tờ khai" in html
 
 
 def test_intake_records_the_dossier_and_goes_to_the_receipt(
@@ -269,7 +270,9 @@ def test_intake_records_the_dossier_and_goes_to_the_receipt(
     )
     dossier = Dossier.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("dossiers:staff-receipt", args=[dossier.code])
+    assert response["Location"] == reverse(
+        "dossiers:staff-receipt", args=[dossier.code]
+    )
     assert dossier.state == S.RECEIVED
     assert dossier.owner == actors.owner
     assert dossier.channel == Dossier.Channel.COUNTER
@@ -278,7 +281,8 @@ def test_intake_records_the_dossier_and_goes_to_the_receipt(
     html = receipt.content.decode()
     assert dossier.code in html
     slip = reverse("dossiers:slip", args=[dossier.code, 1])
-    assert slip in html and 'target="_blank"' in html
+    assert slip in html
+    assert 'target="_blank"' in html
     assert client.get(slip)["Content-Type"] == "application/pdf"
 
 
@@ -323,14 +327,16 @@ def test_intake_bad_input_rerenders_with_errors_and_keeps_what_was_typed(
     assert not Dossier.objects.exists()
 
 
-def test_intake_refuses_a_procedure_outside_the_clerks_centre(
-    client, actors, agencies
-):
+def test_intake_refuses_a_procedure_outside_the_clerks_centre(client, actors, agencies):
     foreign = ProcedureFactory(competent_agency=agencies.commune)
     client.force_login(actors.clerk)
     response = client.post(
         INTAKE,
-        {"procedure": foreign.pk, "applicant_name": "A", "applicant_phone": "0912345678"},
+        {
+            "procedure": foreign.pk,
+            "applicant_name": "A",
+            "applicant_phone": "0912345678",
+        },
     )
     assert response.status_code == 400
     assert not Dossier.objects.exists()
@@ -377,7 +383,9 @@ def test_receive_goes_to_the_receipt(client, actors, make_dossier):
     dossier = make_dossier(submitted=True)
     client.force_login(actors.clerk)
     response = post_action(client, dossier, "receive")
-    assert response["Location"] == reverse("dossiers:staff-receipt", args=[dossier.code])
+    assert response["Location"] == reverse(
+        "dossiers:staff-receipt", args=[dossier.code]
+    )
     assert fresh(dossier).state == S.RECEIVED
 
 
@@ -521,7 +529,8 @@ def test_approve_with_number_signer_date_and_file(client, actors, make_dossier):
     assert fresh(dossier).state == S.READY
     assert result.number == "20/QĐ-STP"
     assert result.signed_on == dt.date(2026, 11, 27)
-    assert result.file is not None and result.file.original_name == "quyet-dinh.pdf"
+    assert result.file is not None
+    assert result.file.original_name == "quyet-dinh.pdf"
 
 
 def test_approve_cannot_flip_the_proposed_result(client, actors, make_dossier):
@@ -652,8 +661,8 @@ def test_unknown_action_is_404(client, actors, make_dossier):
 
 def test_documents_download_for_staff_only(client, actors, make_dossier, tmp_path):
     dossier = make_dossier(received=True, with_documents=False)
-    from dossiers.services.intake import _attach  # noqa: PLC0415
     from dossiers.services import Upload  # noqa: PLC0415
+    from dossiers.services.intake import _attach  # noqa: PLC0415
 
     attachment = _attach(
         dossier=dossier, actor=actors.clerk, upload=Upload(file=pdf(), name="a.pdf")
@@ -676,9 +685,13 @@ def test_slips_for_the_owner_and_staff(client, actors, make_dossier):
         url = reverse("dossiers:slip", args=[dossier.code, form])
         assert client.get(url).status_code == expected, form
     client.force_login(actors.clerk)
-    assert client.get(reverse("dossiers:slip", args=[dossier.code, 5])).status_code == 200
+    assert (
+        client.get(reverse("dossiers:slip", args=[dossier.code, 5])).status_code == 200
+    )
     client.force_login(actors.stranger)
-    assert client.get(reverse("dossiers:slip", args=[dossier.code, 1])).status_code == 404
+    assert (
+        client.get(reverse("dossiers:slip", args=[dossier.code, 1])).status_code == 404
+    )
     assert (
         client.get(reverse("dossiers:slip", args=["NO-SUCH-CODE", 1])).status_code
         == 404
