@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -119,22 +121,30 @@ def procedure(agencies) -> Procedure:
     return procedure
 
 
+@dataclass
+class Cast:
+    agencies: Any
+    clerk: User
+    specialist: User
+    leader: User
+    procedure: Procedure
+
+
+@pytest.fixture
+def cast(agencies, clerk, specialist, leader, procedure) -> Cast:
+    return Cast(agencies, clerk, specialist, leader, procedure)
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_online_dossier_from_signup_to_returned_result(
-    live_server,
-    browser: Browser,
-    page: Page,
-    screenshot_dir,
-    agencies,
-    clerk,
-    specialist,
-    leader,
-    procedure,
+    live_server, browser: Browser, page: Page, screenshot_dir, cast: Cast
 ):
+    agencies, clerk, specialist = cast.agencies, cast.clerk, cast.specialist
+    leader, procedure = cast.leader, cast.procedure
     steps = Steps(screenshot_dir)
 
     # 1. The citizen signs up in the browser.
@@ -282,8 +292,9 @@ def test_online_dossier_from_signup_to_returned_result(
 
 
 def test_walk_in_intake_at_the_counter(
-    live_server, browser: Browser, screenshot_dir, clerk, procedure, tmp_path
+    live_server, browser: Browser, screenshot_dir, cast: Cast, tmp_path
 ):
+    clerk, procedure = cast.clerk, cast.procedure
     steps = Steps(screenshot_dir)
     files = []
     for name, content in (("to-khai.pdf", PDF_BYTES), ("cccd.png", PNG_BYTES)):
