@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -42,6 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 STATE_DIR = ROOT / ".services" / "bench"
 RESULTS_DIR = BENCH_DIR / "results"
+# The baseline at the end differing by more than this from the first one is flagged.
+DRIFT_WARNING = 0.2
 
 
 def log(message: str) -> None:
@@ -63,6 +66,9 @@ class Row:
     bad: int = 0  # answers that were not the expected status, or socket errors
     note: str = ""
     kind: str = "http"  # http | pgbench | measure
+    # The baseline view measured right after this row (bracketing), when enabled.
+    view_p95_ms: float | None = None
+    view_per_second: float | None = None
 
     @property
     def measured(self) -> bool:
@@ -83,6 +89,7 @@ class Options:
     drop_after: bool
     workers: int
     generate_only: bool = False
+    bracket: bool = True
     skipped: list[str] = field(default_factory=list)
 
 
@@ -111,7 +118,11 @@ def database_urls(database: str) -> tuple[str, str]:
         )
     parts = urllib.parse.urlsplit(source)
     dev_name = parts.path.lstrip("/")
-    if database == dev_name or "bench" not in database:
+    if (
+        database == dev_name
+        or "bench" not in database
+        or not re.fullmatch(r"[a-z][a-z0-9_]{0,50}", database)
+    ):
         raise SystemExit(
             f"refusing to use {database!r} as the benchmark database (dev database is {dev_name!r})"
         )
@@ -188,7 +199,7 @@ def prepare_database(
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    index = min(len(ordered) - 1, max(0, math.ceil(pct / 100 * len(ordered)) - 1))
     return ordered[index]
 
 
@@ -426,11 +437,22 @@ class Logins:
 # --- the load runs -------------------------------------------------------------------------
 
 
+class LoadError(RuntimeError):
+    """The load tool failed for one scenario; the run goes on with the others."""
+
+
 @dataclass
 class Prepared:
     scenario: Any  # bench.scenarios.Scenario
     paths: list[str]
     headers: dict[str, str]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """wrk does not follow redirects, so neither does the check request."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def check_once(base: str, prepared: Prepared) -> str | None:
@@ -442,11 +464,13 @@ def check_once(base: str, prepared: Prepared) -> str | None:
         method=scenario.method,
         headers=request_headers(prepared),
     )
+    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with opener.open(request, timeout=30) as answer:
             status = answer.status
     except urllib.error.HTTPError as error:
         status = error.code
+        error.close()
     if status != scenario.expect_status:
         return f"answered {status}, expected {scenario.expect_status}"
     return None
@@ -494,9 +518,12 @@ def run_wrk(
             "BENCH_PATHS_FILE": str(paths_file),
             "BENCH_RESULT_FILE": str(result_file),
         }
-        subprocess.run(
-            command, env=env, check=True, capture_output=True, timeout=seconds + 120
+        done = subprocess.run(
+            command, env=env, check=False, capture_output=True, timeout=seconds + 120
         )
+        if done.returncode != 0 or not result_file.exists():
+            error = (done.stderr or done.stdout).decode(errors="replace").strip()
+            raise LoadError(f"wrk exited {done.returncode}: {error[-300:]}")
         result: dict[str, Any] = json.loads(result_file.read_text())
         return result
 
@@ -536,6 +563,18 @@ def measure_http(base: str, prepared: Prepared, options: Options) -> Row:
         bad=bad,
         note=note,
     )
+
+
+def bracket_with_baseline(
+    row: Row, base: str, baseline: Prepared, options: Options
+) -> None:
+    """Measure the baseline right after the scenario, for ratios that hold on a busy
+    machine: the pair sees the same background load."""
+    short = Options(**{**options.__dict__, "warmup": 0.0})
+    short.duration = max(1.0, options.duration / 2)
+    view = measure_http(base, baseline, short)
+    row.view_p95_ms = view.p95_ms
+    row.view_per_second = view.per_second
 
 
 # --- query counts, in-process ----------------------------------------------------------------
@@ -583,7 +622,7 @@ def count_queries(prepared: Prepared) -> int:
 # --- putting it together -----------------------------------------------------------------------
 
 
-def machine_info() -> dict[str, str]:
+def machine_info(load_start: float) -> dict[str, str]:
     cpu = platform.processor() or "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -613,6 +652,7 @@ def machine_info() -> dict[str, str]:
         check=False,
     ).stdout.strip()
     return {
+        "load_start": f"{load_start:.2f}",
         "cores": str(os.cpu_count()),
         "memory": memory,
         "cpu": cpu,
@@ -655,6 +695,13 @@ def render_table(
         f"- Dataset size: {options.size:,} ({', '.join(f'{t} {n:,}' for r in reports for t, n in r.rows.items())})",
         f"- Generated {sum(r.total_rows for r in reports):,} rows in {sum(r.seconds for r in reports):.1f} s ({', '.join(f'{r.name} {r.rows_per_second:,.0f} rows/s' for r in reports)})",
         f"- Load: wrk, {options.connections} connections, {options.duration:g} s per scenario after {options.warmup:g} s warm-up; gunicorn sync, {options.workers} workers, production settings",
+        "- Ratios: "
+        + (
+            "to the baseline view measured right after each row (bracketed, half as long), so both see the same background load"
+            if options.bracket
+            else "to the first baseline rows"
+        ),
+        f"- Load average (1 min) at the start and at the end: {info['load_start']} / {os.getloadavg()[0]:.2f}",
         "",
         "| scenario | median ms | p95 ms | p99 ms | req/s | p95 × view | req/s × view | p95 × pgbench | queries | requests | notes |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -662,9 +709,17 @@ def render_table(
     for row in rows:
         queries = "–" if row.queries is None else str(row.queries)
         lines.append(
-            f"| {row.name} | {_fmt(row.median_ms, 2)} | {_fmt(row.p95_ms, 2)} | {_fmt(row.p99_ms, 2)} | {_fmt(row.per_second)} | {_ratio(row.p95_ms, view_p95)} | {_ratio(row.per_second, view_rps)} | {_ratio(row.p95_ms, pg_p95)} | {queries} | {row.requests:,} | {row.note} |"
+            f"| {row.name} | {_fmt(row.median_ms, 2)} | {_fmt(row.p95_ms, 2)} | {_fmt(row.p99_ms, 2)} | {_fmt(row.per_second)} | {_ratio(row.p95_ms, row.view_p95_ms or view_p95)} | {_ratio(row.per_second, row.view_per_second or view_rps)} | {_ratio(row.p95_ms, pg_p95)} | {queries} | {row.requests:,} | {row.note} |"
         )
     lines.append("")
+    again = next((r for r in rows if r.name.endswith("(again, at the end)")), None)
+    if view_rps and again and again.per_second:
+        drift = again.per_second / view_rps - 1
+        if abs(drift) > DRIFT_WARNING:
+            lines.append(
+                f"**Warning:** the baseline's req/s moved by {drift:+.0%} during the run: the machine's load changed (other processes), so ratios of rows measured far apart are skewed. Rerun on a quiet machine before comparing."
+            )
+            lines.append("")
     if memory:
         lines.append(
             f"Gunicorn workers' peak RSS after the run: max {max(memory):.0f} MiB, total {sum(memory):.0f} MiB over {len(memory)} workers."
@@ -756,8 +811,18 @@ def run_http(options: Options, bench_url: str) -> tuple[list[Row], list[float]]:
                     )
         finally:
             connection.close()
+        baseline = prepared_all[0] if prepared_all[0].scenario is BASELINE else None
         for prepared in prepared_all:
             problem = check_once(server.base, prepared)
+            if not problem:
+                log(f"load: {prepared.scenario.name}")
+                try:
+                    row = measure_http(server.base, prepared, options)
+                    if options.bracket and baseline and prepared is not baseline:
+                        bracket_with_baseline(row, server.base, baseline, options)
+                    measured.append((row, prepared))
+                except LoadError as error:
+                    problem = str(error)
             if problem:
                 options.skipped.append(
                     f"{prepared.scenario.name}: {problem}; not measured"
@@ -765,9 +830,6 @@ def run_http(options: Options, bench_url: str) -> tuple[list[Row], list[float]]:
                 measured.append(
                     (Row(prepared.scenario.name, note=f"FAILED: {problem}"), prepared)
                 )
-                continue
-            log(f"load: {prepared.scenario.name}")
-            measured.append((measure_http(server.base, prepared, options), prepared))
         if len(prepared_all) > 2 and prepared_all[0].scenario is BASELINE:
             # The machine may be shared: the baseline again at the end shows the drift.
             log("load: baseline again")
@@ -841,6 +903,11 @@ def parse_args(argv: list[str] | None) -> Options:
         help="drop the benchmark database at the end",
     )
     parser.add_argument(
+        "--no-bracket",
+        action="store_true",
+        help="divide by the first baseline only, instead of a baseline measured right after each scenario",
+    )
+    parser.add_argument(
         "--generate-only",
         action="store_true",
         help="prepare and fill the database, then stop (times the generator)",
@@ -863,10 +930,12 @@ def parse_args(argv: list[str] | None) -> Options:
         drop_after=args.drop_after,
         workers=args.workers,
         generate_only=args.generate_only,
+        bracket=not args.no_bracket,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
+    load_start = os.getloadavg()[0]
     options = parse_args(argv)
     started = datetime.now(UTC)
     ensure_tools()
@@ -892,7 +961,7 @@ def main(argv: list[str] | None = None) -> int:
         [pg_row, *http_rows, *measure_rows],
         options=options,
         reports=reports,
-        info=machine_info(),
+        info=machine_info(load_start),
         memory=memory,
         started=started,
     )

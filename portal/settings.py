@@ -136,7 +136,10 @@ ACCOUNT_PHONE_VERIFICATION_ENABLED = env.bool(
     "ACCOUNT_PHONE_VERIFICATION_ENABLED", default=False
 )
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
-ACCOUNT_FORMS = {"signup": "accounts.forms.CitizenSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.CitizenSignupForm",
+    "change_phone": "accounts.forms.PortalChangePhoneForm",
+}
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_SESSION_REMEMBER = None
@@ -162,6 +165,7 @@ LANGUAGE_COOKIE_NAME = "portal_language"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- static and media ----------------------------------------------------------------
 STATIC_URL = "/static/"

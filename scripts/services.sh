@@ -7,14 +7,15 @@
 #   scripts/services.sh down   stop the private instances
 #
 # Private instances live in .services/ with their own ports (PORTAL_PG_PORT, default
-# 54329; PORTAL_REDIS_PORT, default 63799), so another cluster's data is never touched.
+# 25432; PORTAL_REDIS_PORT, default 26379: below the ephemeral port range, so an
+# outgoing connection never holds them), so another cluster's data is never touched.
 # Missing server binaries are installed from the OS packages (Debian/Ubuntu).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATE="$ROOT/.services"
-PG_PORT="${PORTAL_PG_PORT:-54329}"
-REDIS_PORT="${PORTAL_REDIS_PORT:-63799}"
+PG_PORT="${PORTAL_PG_PORT:-25432}"
+REDIS_PORT="${PORTAL_REDIS_PORT:-26379}"
 PG_DATA="$STATE/pg"
 REDIS_DIR="$STATE/redis"
 

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
 from accounts.models import Agency, Membership, User
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
+from worktime.calendar import clear_calendar_cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_calendar(settings) -> Iterator[None]:
+    """Each test gets its own cache namespace and a freshly built working calendar.
+
+    Test transactions roll back DayOverride rows without bumping the calendar's
+    version key, and parallel test workers share one Redis.
+    """
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    clear_calendar_cache()
+    yield
+    clear_calendar_cache()
 
 
 @dataclass

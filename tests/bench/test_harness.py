@@ -8,8 +8,11 @@ import random
 import re
 import subprocess
 import sys
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from django.contrib.auth import authenticate
@@ -18,6 +21,16 @@ from django.db import connection
 from accounts.models import AGENCY_CODE_RE, Agency, Membership, User
 from accounts.selectors import agency_scope_for_user
 from bench.generate import BENCH_LOGINS, BENCH_PASSWORD, STEPS, citizen_count
+from bench.run import (
+    Options,
+    Prepared,
+    check_once,
+    database_urls,
+    ensure_tools,
+    measure_http,
+    percentile,
+)
+from bench.scenarios import Scenario
 from procedures.models import Field
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +148,114 @@ def test_generator_builds_a_valid_province_with_working_logins():
     scope = agency_scope_for_user(user=clerk)
     assert scope.filter(code="000.00.01.H49").exists()
     assert not scope.filter(code="000.40.01.H49").exists()
+
+
+class _RecordingHandler(BaseHTTPRequestHandler):
+    """A loopback server: /ok answers 200, anything else 503; it records what it got."""
+
+    seen: ClassVar[list[tuple[str, str, str, bytes]]] = []
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.seen.append(
+            (self.command, self.path, self.headers.get("Authorization", ""), body)
+        )
+        status = 200 if self.path == "/ok" else 503
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    do_GET = _answer  # noqa: N815
+    do_POST = _answer  # noqa: N815
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def loopback_server():
+    _RecordingHandler.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RecordingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def _options() -> Options:
+    return Options(
+        size=0,
+        quick=True,
+        duration=1,
+        warmup=0,
+        connections=2,
+        database="unused_bench",
+        seed=1,
+        only=[],
+        out=None,
+        drop_after=False,
+        workers=1,
+    )
+
+
+def test_load_run_sends_the_scenario_and_flags_unexpected_answers(loopback_server):
+    """wrk gets the method, body, auth header and every path; errors are not hidden."""
+    ensure_tools()
+    post = Scenario(
+        name="post",
+        path="/ok",
+        method="POST",
+        body=b"a=1",
+        content_type="application/x-www-form-urlencoded",
+    )
+    good = measure_http(
+        loopback_server,
+        Prepared(post, ["/ok"], {"Authorization": "Token abc"}),
+        _options(),
+    )
+    assert good.requests > 0
+    assert good.bad == 0
+    assert good.per_second is not None
+    assert good.per_second > 0
+    assert good.p95_ms is not None
+    assert good.p95_ms > 0
+    assert ("POST", "/ok", "Token abc", b"a=1") in _RecordingHandler.seen
+
+    mixed = Scenario(name="mixed", path=lambda _cursor: ["/ok", "/missing"])
+    row = measure_http(
+        loopback_server, Prepared(mixed, ["/ok", "/missing"], {}), _options()
+    )
+    assert {path for _m, path, _a, _b in _RecordingHandler.seen} >= {"/ok", "/missing"}
+    assert row.bad > 0
+    assert "503" in row.note
+    assert row.per_second is not None
+    # Half the requests got 503; req/s counts only the expected answers.
+    assert row.per_second < 0.75 * row.requests
+
+    assert (
+        check_once(loopback_server, Prepared(mixed, ["/missing"], {}))
+        == "answered 503, expected 200"
+    )
+    assert check_once(loopback_server, Prepared(mixed, ["/ok"], {})) is None
+
+
+def test_percentiles_are_nearest_rank():
+    values = [float(v) for v in range(100, 0, -1)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 95) == 95.0
+    assert percentile(values, 99) == 99.0
+    assert percentile([7.0], 99) == 7.0
+
+
+@pytest.mark.parametrize("name", ["portal", "scratch", "portal_bench; DROP", "Bench"])
+def test_harness_refuses_any_database_but_a_bench_one(monkeypatch, name):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
+    with pytest.raises(SystemExit, match="refusing"):
+        database_urls(name)
+    bench, maintenance = database_urls("portal_bench")
+    assert bench == "postgres://postgres@127.0.0.1:5432/portal_bench"
+    assert maintenance == "postgres://postgres@127.0.0.1:5432/postgres"
