@@ -300,6 +300,11 @@ def _event_actor(dossier: Dossier, *actions: str) -> str:
     return event.actor.full_name or str(event.actor)
 
 
+def _days(days: Decimal) -> str:
+    """10.00 → "10", 7.50 → "7,5" (Vietnamese decimal comma)."""
+    return f"{days.normalize():f}".replace(".", ",")
+
+
 def _money(amount: Decimal) -> str:
     return f"{amount:,.0f}".replace(",", ".") + " đồng"
 
@@ -383,7 +388,7 @@ def _form_01(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
                     _("Received"),
                 ],
                 rows,
-                [12 * mm, 88 * mm, 22 * mm, 20 * mm, 36 * mm],
+                [14 * mm, 86 * mm, 22 * mm, 20 * mm, 36 * mm],
             )
         )
         story.append(Spacer(1, 4))
@@ -392,7 +397,7 @@ def _form_01(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
             (
                 _("Legal processing time"),
                 _("%(days)s working days")
-                % {"days": f"{procedure.effective_processing_days:g}"},
+                % {"days": _days(procedure.effective_processing_days)},
             ),
             (_("Received at"), f"<b>{moment(dossier.received_at)}</b>"),
             (_("Result returned at"), f"<b>{moment(dossier.appointment_at)}</b>"),
@@ -491,7 +496,7 @@ def _form_02(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
             styles,
             [_("No."), _("Document or item to complete"), _("Originals"), _("Copies")],
             rows,
-            [12 * mm, 120 * mm, 23 * mm, 23 * mm],
+            [14 * mm, 118 * mm, 23 * mm, 23 * mm],
         )
     )
     story.append(Spacer(1, 4))
@@ -717,7 +722,7 @@ def _form_05(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
             (
                 _("Legal processing time"),
                 _("%(days)s working days")
-                % {"days": f"{procedure.effective_processing_days:g}"},
+                % {"days": _days(procedure.effective_processing_days)},
             ),
             (_("Appointment"), moment(dossier.appointment_at)),
             (
@@ -741,27 +746,23 @@ def _form_05(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
     from dossiers.services.common import action_label  # noqa: PLC0415
 
     rows = []
+    holder = dossier.receiving_agency  # who holds the dossier at each step
     for event in events:
-        giver = _person(event.handed_from_user or event.actor)
-        giver_agency = event.handed_from_agency
-        receiver = _person(event.handed_to_user)
-        receiver_agency = event.handed_to_agency
-        agency_text = e(
-            (receiver_agency or giver_agency or dossier.current_agency).name
-        )
-        handover = (
-            f"{e(moment(event.created_at))}<br/>"
-            + _("Handed over by: %(who)s") % {"who": e(giver or "……")}
-            + "<br/>"
-            + _("Received by: %(who)s")
-            % {
-                "who": e(
-                    receiver
-                    or (receiver_agency.name if receiver_agency else "")
-                    or "……"
+        if event.handed_to_agency is not None:
+            holder = event.handed_to_agency
+        if event.handed_to_agency or event.handed_to_user:
+            receiver = _person(event.handed_to_user) or holder.name
+            people = "<br/>".join(
+                (
+                    _("Handed over by: %(who)s")
+                    % {"who": e(_person(event.handed_from_user or event.actor))},
+                    _("Received by: %(who)s") % {"who": e(receiver)},
                 )
-            }
-        )
+            )
+        else:
+            people = _("Done by: %(who)s") % {"who": e(_person(event.actor) or "……")}
+        handover = f"{e(moment(event.created_at))}<br/>{people}"
+        agency_text = e(holder.name)
         deadline = (
             _("Step deadline: %(moment)s") % {"moment": moment(event.step_deadline)}
             if event.step_deadline
@@ -787,7 +788,7 @@ def _form_05(dossier: Dossier, styles: dict[str, ParagraphStyle]) -> list[Flowab
                 _("Note"),
             ],
             rows,
-            [38 * mm, 58 * mm, 40 * mm, 42 * mm],
+            [36 * mm, 60 * mm, 40 * mm, 42 * mm],
         )
     )
     return story

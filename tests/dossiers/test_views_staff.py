@@ -708,3 +708,57 @@ def test_factory_other_agency_dossier_is_invisible(client, actors, agencies):
     )
     client.force_login(actors.clerk)
     assert client.get(page_url(foreign)).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_clicking_at_once_one_wins_the_other_gets_a_message(
+    actors, make_dossier
+):
+    import threading  # noqa: PLC0415
+
+    from django.db import connections  # noqa: PLC0415
+    from django.test import Client  # noqa: PLC0415
+
+    dossier = make_dossier(submitted=True)
+    second = MembershipFactory(
+        agency=dossier.receiving_agency, role=Membership.Role.CLERK
+    ).user
+    barrier = threading.Barrier(2)
+    results: list[tuple[int, str, list[str]]] = []
+
+    def click(user) -> None:
+        client = Client()
+        client.force_login(user)
+        barrier.wait()
+        try:
+            response = client.post(
+                action_url(dossier, "receive"), {"receive-seen_state": "submitted"}
+            )
+            followed = client.get(response["Location"])
+            results.append(
+                (response.status_code, response["Location"], followed.content.decode())
+            )
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=click, args=(u,)) for u in (actors.clerk, second)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [status for status, _, _ in results] == [302, 302]
+    locations = sorted(location for _, location, _ in results)
+    assert locations == sorted(
+        [
+            page_url(dossier),
+            reverse("dossiers:staff-receipt", args=[dossier.code]),
+        ]
+    )
+    loser = next(html for _, location, html in results if location == page_url(dossier))
+    assert "message-error" in loser
+    assert "Không thể" in loser or "đã thay đổi" in loser, loser
+    assert DossierEvent.objects.filter(dossier=dossier, action="receive").count() == 1
+    assert fresh(dossier).state == S.RECEIVED
