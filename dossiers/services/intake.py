@@ -159,7 +159,7 @@ def _attach(*, dossier: Dossier, actor: User, upload: Upload) -> Attachment:
             uploaded_by=actor,
         )
     except Exception:
-        documents.private_storage.delete(storage_name)
+        documents.private_storage().delete(storage_name)
         raise
 
 

@@ -656,7 +656,7 @@ def attachment_download(
     if attachment is None:
         raise Http404
     response = FileResponse(
-        private_storage.open(attachment.storage_name, "rb"),
+        private_storage().open(attachment.storage_name, "rb"),
         as_attachment=False,
         filename=attachment.original_name,
         content_type=attachment.content_type,
