@@ -248,11 +248,9 @@ SMS_SWEEP_BATCH_SIZE = env.int("SMS_SWEEP_BATCH_SIZE", default=2000)
 SMS_RATE_LIMIT_PER_MINUTE = env.int("SMS_RATE_LIMIT_PER_MINUTE", default=5)
 SMS_QUEUE = env.str("SMS_QUEUE", default="sms")
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": SMS_QUEUE}}
-CELERY_BEAT_SCHEDULE = {
-    "sms-outbox-sweep": {
-        "task": "notifications.sweep_sms_outbox",
-        "schedule": float(SMS_SWEEP_INTERVAL_SECONDS),
-    },
+CELERY_BEAT_SCHEDULE["sms-outbox-sweep"] = {
+    "task": "notifications.sweep_sms_outbox",
+    "schedule": float(SMS_SWEEP_INTERVAL_SECONDS),
 }
 
 # --- REST API ---------------------------------------------------------------------------
