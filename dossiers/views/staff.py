@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -55,6 +55,7 @@ from dossiers.permissions import (
 )
 from dossiers.services.common import action_label
 from procedures.models import Procedure
+from procedures.selectors import CatalogueFilterError, procedure_search
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -216,26 +217,30 @@ def _clerk_agencies(user: User) -> list[Agency]:
     return list(Agency.objects.filter(condition).order_by("path"))
 
 
-def _receivable_procedures(agencies: list[Agency]) -> Any:
+def _receivable_procedures(agencies: list[Agency]) -> QuerySet[Procedure]:
+    """Published procedures the clerk's centres receive (or decide themselves)."""
     ids = [agency.pk for agency in agencies]
-    return (
-        Procedure.objects.published()
-        .filter(Q(receiving_agencies__in=ids) | Q(competent_agency__in=ids))
-        .distinct()
+    receiving = Procedure.receiving_agencies.through.objects.filter(
+        procedure_id=OuterRef("pk"), agency_id__in=ids
+    )
+    return Procedure.objects.published().filter(
+        Q(competent_agency_id__in=ids) | Exists(receiving)
     )
 
 
 def _procedure_matches(agencies: list[Agency], text: str) -> list[Procedure]:
-    procedures = _receivable_procedures(agencies)
-    text = text.strip()
-    if text:
-        for token in text.split():
-            procedures = procedures.filter(
-                Q(name__icontains=token)
-                | Q(national_code__icontains=token)
-                | Q(search_name__icontains=token)
-            )
-    return list(procedures.order_by("name", "pk")[:PROCEDURE_CHOICES_LIMIT])
+    """The catalogue search (accents optional, typos forgiven), limited to the
+    procedures this counter receives."""
+    try:
+        found = procedure_search(q=text)
+    except CatalogueFilterError:
+        return []
+    ids = [agency.pk for agency in agencies]
+    receiving = Procedure.receiving_agencies.through.objects.filter(
+        procedure_id=OuterRef("pk"), agency_id__in=ids
+    )
+    found = found.filter(Q(competent_agency_id__in=ids) | Exists(receiving))
+    return list(found[:PROCEDURE_CHOICES_LIMIT])
 
 
 def _procedure_agencies(procedure: Procedure, agencies: list[Agency]) -> list[Agency]:

@@ -250,6 +250,15 @@ def test_intake_looks_the_applicant_up_by_phone_and_filters_procedures(
     assert "Tờ khai" in html
 
 
+def test_intake_procedure_search_ignores_accents(client, actors, procedure):
+    client.force_login(actors.clerk)
+    response = client.get(INTAKE, {"q": "ly lich tu phap", "phone": ""})
+    choices = [c[0] for c in response.context["find"].fields["procedure"].choices]
+    assert choices[1:] == [procedure.pk]
+    response = client.get(INTAKE, {"q": "x" * 101})
+    assert response.status_code == 400
+
+
 def test_intake_records_the_dossier_and_goes_to_the_receipt(
     client, actors, procedure, mandatory_document
 ):
