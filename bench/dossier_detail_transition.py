@@ -21,6 +21,7 @@ import statistics
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
 
@@ -123,7 +124,7 @@ def generate(size: int, centres: list[Agency], procedures: list[Procedure]) -> N
             0, false, '', '', '', '', '', now(), now()
         FROM generate_series(%(start)s, %(stop)s) AS n
     """
-    params = {
+    params: dict[str, Any] = {
         "prefix": PREFIX,
         "states": states,
         "codes": codes,

@@ -278,6 +278,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStateEnum": "dossiers.models.DossierState",
+        "DossierChannelEnum": "dossiers.models.Dossier.Channel",
+        "ReturnChannelEnum": "dossiers.models.Dossier.ReturnChannel",
+        "TimelinessEnum": "dossiers.deadlines.Timeliness",
+        "DeadlineStatusEnum": "dossiers.deadlines.Progress",
+    },
 }
 
 # --- Portal ------------------------------------------------------------------------------

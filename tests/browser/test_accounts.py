@@ -131,11 +131,6 @@ def test_staff_member_turns_on_the_authenticator_app(
     expect(page.get_by_role("link", name="Bảo mật tài khoản")).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/base.html puts role=status on the <ul> of messages, which "
-    "strips its list semantics; wrapping the list in <div role=status> fixes it",
-)
 def test_flash_messages_keep_list_semantics(live_server, page: Page, citizen):
     page.goto(live_server.url + "/accounts/login/")
     page.locator("#id_login").fill(citizen.email)

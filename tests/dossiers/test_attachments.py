@@ -161,3 +161,13 @@ def test_documents_cannot_be_added_once_processing_started(
         format="multipart",
     )
     assert response.status_code == 409
+
+
+def test_only_the_owner_adds_documents_to_a_draft(make_dossier, actors):
+    from dossiers.exceptions import DossierPermissionError  # noqa: PLC0415
+
+    draft = make_dossier()
+    for role in ("clerk", "specialist", "stranger"):
+        with pytest.raises(DossierPermissionError):
+            attach(draft, actors.get(role), PDF_BYTES, "a.pdf")
+    assert not Attachment.objects.filter(dossier=draft).exists()

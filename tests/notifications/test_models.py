@@ -1,13 +1,17 @@
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from notifications.constants import PLACEHOLDERS, SmsEvent
 from notifications.models import SmsRenderError, SmsTemplate
+from tests.notifications.factories import SEED
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_nine_templates_are_seeded_with_real_wording():
+def test_the_data_migration_seeds_nine_templates_with_real_wording():
+    SmsTemplate.objects.all().delete()
+    SEED.seed(django_apps, None)
     templates = {t.event: t for t in SmsTemplate.objects.all()}
     assert set(templates) == set(SmsEvent.values)
     assert templates["received"].body == (
