@@ -1,11 +1,6 @@
-"""Issue 6 end to end in headless Chromium against the live server.
-
-The citizen signs up in the browser. The citizen's own pages (online form, "my
-dossiers") are built on another branch; until they land, the citizen's submission
-and supplement go through the same services those pages call, and the citizen
-reads the result through the dossier API with their browser session. Every staff
-step is done in the browser: console, receipt, hand-over, supplement request,
-proposal, approval, return, the receipt PDF, and a walk-in at the counter.
+"""Issue 6 end to end in headless Chromium against the live server: every step of
+the citizen and of the staff is done in the browser (citizen pages at phone size,
+staff pages at desktop size), every page is photographed and checked with axe-core.
 """
 
 from __future__ import annotations
@@ -24,7 +19,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
 from accounts.models import User
-from dossiers import services
 from dossiers.models import Dossier
 from procedures.models import Procedure
 from tests.browser.a11y import serious_violations
@@ -143,7 +137,7 @@ def _private_media(settings, tmp_path):
 def test_online_dossier_from_signup_to_returned_result(
     live_server, browser: Browser, page: Page, screenshot_dir, cast: Cast
 ):
-    agencies, clerk, specialist = cast.agencies, cast.clerk, cast.specialist
+    clerk, specialist = cast.clerk, cast.specialist
     leader, procedure = cast.leader, cast.procedure
     steps = Steps(screenshot_dir)
 
@@ -156,26 +150,39 @@ def test_online_dossier_from_signup_to_returned_result(
     page.fill("#id_password2", "Mật-khẩu#2026-an-toàn")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
+    expect(page.get_by_role("link", name="Hồ sơ của tôi")).to_be_visible()
     citizen = User.objects.get(phone="+84912555777")
     assert citizen.full_name == "Trần Thị Mai"
     steps.check(page, "citizen-signed-up")
 
-    # 2. The citizen submits a dossier with two files (through the services the
-    #    citizen's online form calls; see the module docstring).
-    documents = list(procedure.required_documents.order_by("position"))
-    draft = services.dossier_create_draft(
-        owner=citizen,
-        procedure=procedure,
-        receiving_agency=agencies.centre,
-        applicant=services.Applicant(name=citizen.full_name, phone="0912555777"),
-        uploads=[
-            services.Upload(io.BytesIO(PDF_BYTES), "to-khai.pdf", documents[0]),
-            services.Upload(io.BytesIO(PNG_BYTES), "can-cuoc.png", documents[1]),
-        ],
+    # 2. The citizen submits a dossier with two files from the procedure's page.
+    page.goto(f"{live_server.url}/procedures/{procedure.national_code}/")
+    steps.check(page, "citizen-procedure")
+    page.get_by_role("link", name=re.compile("^Nộp .*trực tuyến$")).click()
+    expect(page.get_by_label("Họ và tên (hoặc tên tổ chức)")).to_have_value(
+        "Trần Thị Mai"
     )
-    dossier = services.dossier_submit(dossier=draft, actor=citizen)
-    code = dossier.code
-    assert code
+    steps.check(page, "citizen-applicant")
+    page.get_by_role("button", name="Tiếp tục").click()
+    documents = list(procedure.required_documents.order_by("position"))
+    page.set_input_files(
+        f"#id_document_{documents[0].pk}",
+        {"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES},
+    )
+    page.set_input_files(
+        f"#id_document_{documents[1].pk}",
+        {"name": "can-cuoc.png", "mimeType": "image/png", "buffer": PNG_BYTES},
+    )
+    steps.check(page, "citizen-documents")
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.locator("main")).to_contain_text("can-cuoc.png")
+    steps.check(page, "citizen-review")
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    code = page.locator(".dossier-code").inner_text().strip()
+    steps.check(page, "citizen-submitted")
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.owner == citizen
+    assert dossier.attachments.count() == 2
 
     # 3. The clerk finds it in "to receive", receives it and prints the receipt.
     clerk_page = staff_context(browser, live_server, clerk).new_page()
@@ -224,14 +231,23 @@ def test_online_dossier_from_signup_to_returned_result(
         == 200
     )
 
-    # 6. The citizen uploads the signed form (services, as in step 2).
-    services.dossier_supplement(
-        dossier=Dossier.objects.get(code=code),
-        actor=citizen,
-        uploads=[
-            services.Upload(io.BytesIO(PDF_BYTES), "to-khai-da-ky.pdf", documents[0])
-        ],
+    # 6. The citizen uploads the signed form from "my dossiers".
+    page.goto(f"{live_server.url}/ho-so-cua-toi/{code}/")
+    expect(page.locator("main")).to_contain_text("chưa có chữ ký")
+    steps.check(page, "citizen-asked-to-supplement")
+    page.get_by_role("link", name="Bổ sung giấy tờ").click()
+    page.set_input_files(
+        f"#id_document_{documents[0].pk}",
+        {
+            "name": "to-khai-da-ky.pdf",
+            "mimeType": "application/pdf",
+            "buffer": PDF_BYTES,
+        },
     )
+    steps.check(page, "citizen-supplement")
+    page.get_by_role("button", name="Gửi giấy tờ bổ sung").click()
+    expect(page.locator(".timeline")).to_contain_text("Đã bổ sung giấy tờ")
+    steps.check(page, "citizen-supplemented")
 
     # 7. The specialist proposes the result.
     specialist_page.goto(live_server.url + "/can-bo/?queue=supplements-returned")
@@ -267,28 +283,24 @@ def test_online_dossier_from_signup_to_returned_result(
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control_text
     assert specialist.full_name in control_text
 
-    # 10. The citizen sees "returned" and the timeline (their browser session).
-    response = page.request.get(f"{live_server.url}/api/v1/dossiers/{code}/")
-    assert response.ok
-    detail = response.json()
-    assert detail["state"] == "returned"
-    actions = [event["action"] for event in detail["history"]]
-    assert actions == [
-        "submit",
-        "receive",
-        "assign",
-        "request_supplement",
-        "supplement",
-        "propose",
-        "approve",
-        "return_result",
-    ]
+    # 10. The citizen sees "returned" and the timeline on their dossier's page.
+    page.goto(f"{live_server.url}/ho-so-cua-toi/{code}/")
+    expect(page.locator("main")).to_contain_text("Đã trả kết quả")
+    timeline = page.locator(".timeline")
+    for text in (
+        "Bạn đã nộp hồ sơ trực tuyến.",
+        "Đã bổ sung giấy tờ",
+        "Kết quả đã được phê duyệt.",
+        "Đã trả kết quả.",
+    ):
+        expect(timeline).to_contain_text(text)
+    steps.check(page, "citizen-returned")
+    assert Dossier.objects.get(code=code).state == Dossier.State.RETURNED
+    # The owner may print their receipt (Mẫu 01), not the internal sheet (Mẫu 05).
     receipt = page.request.get(f"{live_server.url}/ho-so/{code}/phieu/mau-1.pdf")
     assert code in pdf_text(receipt.body())
-    assert (
-        page.request.get(f"{live_server.url}/ho-so/{code}/phieu/mau-5.pdf").status
-        == 404
-    )
+    internal = page.request.get(f"{live_server.url}/ho-so/{code}/phieu/mau-5.pdf")
+    assert internal.status == 404
 
 
 def test_walk_in_intake_at_the_counter(
