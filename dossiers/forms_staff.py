@@ -67,6 +67,7 @@ class IntakeFindForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["procedure"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+        self.has_matches = bool(procedures)
         field.choices = [("", _("— choose a procedure —"))] + [
             (p.pk, f"{p.national_code} · {p.name}") for p in procedures
         ]

@@ -19,7 +19,6 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
-    path("", include("dossiers.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -312,7 +312,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 400
         messages.error(request, _("Choose the procedure first."))
-    if form is None and find.is_bound and len(find.fields["procedure"].choices) > 1:
+    if form is None and find.is_bound and find.has_matches:
         find.fields["procedure"].widget.attrs["autofocus"] = True
     elif form is not None and not form.is_bound:
         form.fields["applicant_name"].widget.attrs["autofocus"] = True
