@@ -68,7 +68,7 @@ def test_form_01_receipt_has_the_code_vietnamese_text_and_the_lookup_qr(received
     assert "Thời gian trả kết quả" in text
     assert "ngày làm việc" in text
     url = slips.lookup_url(received)
-    assert url.endswith(f"?code={received.code}")
+    assert url.endswith(f"/tra-cuu/?code={received.code}")  # the public lookup page
     assert url in text
     assert reader.metadata is not None
     assert reader.metadata.subject == url
