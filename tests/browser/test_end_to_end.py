@@ -40,6 +40,8 @@ class Steps:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.count = 0
+        for old in folder.glob("*.png"):  # only this run's steps stay
+            old.unlink()
 
     def check(self, page: Page, name: str) -> None:
         self.count += 1
