@@ -124,7 +124,7 @@ def test_citizen_signs_up_and_submits_a_dossier_with_two_files(
     procedure_url = f"{live_server.url}/procedures/{online_procedure.national_code}/"
 
     page.goto(procedure_url)
-    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    page.get_by_role("link", name="Nộp trực tuyến").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     visit.check("login-asked")
 
@@ -139,7 +139,7 @@ def test_citizen_signs_up_and_submits_a_dossier_with_two_files(
     expect(page.get_by_role("link", name="Hồ sơ của tôi")).to_be_visible()
 
     page.goto(procedure_url)
-    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    page.get_by_role("link", name="Nộp trực tuyến").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ai là người nộp hồ sơ?")
     expect(page.get_by_label("Họ và tên (hoặc tên tổ chức)")).to_have_value(
         "Lê Thị Hoa"
