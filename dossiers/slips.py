@@ -64,6 +64,24 @@ class SlipNotAvailableError(Exception):
     """The dossier has nothing to print on this form (e.g. no refusal for Mẫu 03)."""
 
 
+def owner_forms_available(dossier: Dossier) -> list[int]:
+    """The forms (of Mẫu 01-04) that the owner can download for `dossier` now.
+
+    Cheap checks on fields already loaded, plus one query for apologies; the builders
+    still refuse a form that turns out to have nothing to print.
+    """
+    forms: list[int] = []
+    if dossier.received_at is not None and dossier.code:
+        forms.append(1)
+    if dossier.supplement_count > 0:
+        forms.append(2)
+    if dossier.state == Dossier.State.REFUSED:
+        forms.append(3)
+    if dossier.code and dossier.apologies.exists():
+        forms.append(4)
+    return forms
+
+
 @cache
 def _register_fonts() -> None:
     folder = Path(

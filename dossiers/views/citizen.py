@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dossiers import services
+from dossiers import services, slips
 from dossiers.exceptions import DossierError, DossierValidationError
 from dossiers.forms_citizen import (
     DocumentsForm,
@@ -77,6 +77,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_withdraw": can_act(user, dossier, "withdraw")
             and dossier.state == S.SUBMITTED,
             "in_progress": dossier.state in (S.SUBMITTED, *IN_PROGRESS_STATES),
+            "slip_forms": slips.owner_forms_available(dossier),
         },
     )
 

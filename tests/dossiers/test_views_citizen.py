@@ -492,11 +492,11 @@ def test_detail_query_count_is_fixed(
     citizen_client, received_dossier, django_assert_num_queries
 ):
     url = reverse("dossiers:my-dossier", args=[received_dossier.code])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         citizen_client.get(url)
     AttachmentFactory(dossier=received_dossier)
     AttachmentFactory(dossier=received_dossier)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = citizen_client.get(url)
     assert response.status_code == 200
 
@@ -804,13 +804,13 @@ def test_detail_query_count_does_not_grow_with_events_and_requests(
     citizen_client, supplement_dossier, clerk, django_assert_num_queries
 ):
     url = reverse("dossiers:my-dossier", args=[supplement_dossier.code])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         citizen_client.get(url)
     services.dossier_supplement(dossier=supplement_dossier, actor=clerk)
     services.dossier_request_supplement(
         dossier=supplement_dossier, actor=clerk, reason="Thiếu ảnh", items_text="Ảnh"
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = citizen_client.get(url)
     assert "Thiếu ảnh" in response.content.decode()
 
@@ -854,3 +854,18 @@ def test_only_own_drafts_can_be_deleted(client, other_citizen, draft, make_dossi
     assert client.post(url).status_code == 404
     sent.refresh_from_db()
     assert sent.state == S.SUBMITTED
+
+
+def test_owner_downloads_the_receipt_from_the_dossier_page(
+    citizen_client, received_dossier
+):
+    page = citizen_client.get(
+        reverse("dossiers:my-dossier", args=[received_dossier.code])
+    ).content.decode()
+    receipt_url = reverse("dossiers:slip", args=[received_dossier.code, 1])
+    assert receipt_url in page
+    assert reverse("dossiers:slip", args=[received_dossier.code, 3]) not in page
+    response = citizen_client.get(receipt_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
