@@ -114,7 +114,7 @@ class ReplicatedPair:
     def create(cls, *, database: str) -> ReplicatedPair:
         bin_dir = pg_bin()
         root = Path(tempfile.mkdtemp(prefix="portal-replica-"))
-        os.chmod(root, 0o755)  # noqa: S103, PTH101 - the postgres user must reach it
+        os.chmod(root, 0o755)  # noqa: S103 - the postgres user must reach it
         primary = Server(root / "primary", free_port(), bin_dir)
         standby = Server(root / "standby", free_port(), bin_dir)
         for folder in (primary.data, standby.data):
@@ -178,7 +178,12 @@ class ReplicatedPair:
     def load_schema(self, *, source_url: str, database: str) -> None:
         """Copy a schema (no rows) from another server into the primary."""
         dump = subprocess.run(
-            [str(self.primary.bin / "pg_dump"), "--schema-only", "--no-owner", source_url],
+            [
+                str(self.primary.bin / "pg_dump"),
+                "--schema-only",
+                "--no-owner",
+                source_url,
+            ],
             check=True,
             capture_output=True,
             text=True,

@@ -72,7 +72,11 @@ def main() -> None:
         try:
             answer = {"ok": True, **handle(json.loads(line))}
         except Exception as error:  # noqa: BLE001 - reported to the test, which fails
-            answer = {"ok": False, "error": repr(error), "trace": traceback.format_exc()}
+            answer = {
+                "ok": False,
+                "error": repr(error),
+                "trace": traceback.format_exc(),
+            }
         print(json.dumps(answer), flush=True)  # noqa: T201 - the protocol
 
 

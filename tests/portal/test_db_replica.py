@@ -152,10 +152,13 @@ def test_a_lagging_replica_is_skipped_and_reads_see_the_new_row(child, pair):
         assert read == {"alias": "default", "found": True, "recovery": False}
         assert child(do="page", path="/phan-anh/")["status"] == 200
         # The standby indeed has not replayed the row.
-        assert pair.standby.sql(
-            f"SELECT count(*) FROM accounts_agency WHERE code = '{code}'",  # noqa: S608
-            database=DATABASE,
-        ) == "0"
+        assert (
+            pair.standby.sql(
+                f"SELECT count(*) FROM accounts_agency WHERE code = '{code}'",  # noqa: S608
+                database=DATABASE,
+            )
+            == "0"
+        )
     finally:
         pair.standby.sql("SELECT pg_wal_replay_resume()")
     back = _until(lambda: child(do="find", code=code)["alias"] == "replica")
