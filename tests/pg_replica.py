@@ -40,9 +40,9 @@ def _as_postgres(argv: list[str]) -> list[str]:
     return argv
 
 
-def _run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _run(argv: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        _as_postgres(argv), check=True, capture_output=True, text=True, **kwargs
+        _as_postgres(argv), check=True, capture_output=True, text=True
     )
 
 

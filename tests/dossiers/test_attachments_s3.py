@@ -72,7 +72,7 @@ def _private_storage_from_env(endpoint: str) -> dict[str, Any]:
         "import json, django; django.setup(); from django.conf import settings; "
         "print(json.dumps(settings.STORAGES['private']))"
     )
-    done = subprocess.run(  # noqa: S603 - our interpreter, our code
+    done = subprocess.run(
         [sys.executable, "-c", code],
         env={
             **os.environ,
