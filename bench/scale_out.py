@@ -198,15 +198,18 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for prepared in _scenarios(token):
                     log(f"{config}: {prepared.scenario.name}")
-                    results.append(
-                        _measure(
-                            config,
-                            servers,
-                            prepared,
-                            seconds=args.duration,
-                            connections=args.connections,
+                    try:
+                        results.append(
+                            _measure(
+                                config,
+                                servers,
+                                prepared,
+                                seconds=args.duration,
+                                connections=args.connections,
+                            )
                         )
-                    )
+                    except LoadError as error:
+                        notes.append(f"Skipped: {config}: {error}")
             finally:
                 for server in servers:
                     server.stop()
