@@ -52,6 +52,17 @@ def _page(path: str) -> dict[str, Any]:
     return {"status": response.status_code}
 
 
+def _metrics() -> dict[str, Any]:
+    response = Client().get(
+        "/metrics", HTTP_AUTHORIZATION=f"Bearer {os.environ['METRICS_TOKEN']}"
+    )
+    lines = response.content.decode().splitlines()
+    return {
+        "status": response.status_code,
+        "replica": [line for line in lines if line.startswith("portal_db_replica")],
+    }
+
+
 def handle(command: dict[str, Any]) -> dict[str, Any]:
     name = command["do"]
     if name == "find":
@@ -60,6 +71,8 @@ def handle(command: dict[str, Any]) -> dict[str, Any]:
         return _create(command["code"], inside=command.get("inside", False))
     if name == "page":
         return _page(command["path"])
+    if name == "metrics":
+        return _metrics()
     if name == "health":
         health = replica_health(refresh=command.get("refresh", False))
         return {"usable": health.usable, "lag": health.lag, "reason": health.reason}

@@ -44,6 +44,7 @@ class Child:
             "DATABASE_REPLICA_CONNECT_TIMEOUT": "2",
             "DATABASE_CONN_MAX_AGE": "600",
             "LOG_LEVEL": "ERROR",
+            "METRICS_TOKEN": "replica-test-metrics-token-0123456789abcdef",
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.portal.replica_child"],
@@ -135,6 +136,9 @@ def test_reads_go_to_the_replica_and_writes_to_the_primary(child, pair):
     # The public pages wrapped in use_replica() render from the replica.
     assert child(do="page", path="/phan-anh/")["status"] == 200
     assert child(do="page", path="/procedures/")["status"] == 200
+    metrics = child(do="metrics")
+    assert metrics["status"] == 200
+    assert "portal_db_replica_usable 1.0" in metrics["replica"]
 
 
 def test_a_lagging_replica_is_skipped_and_reads_see_the_new_row(child, pair):
@@ -180,6 +184,7 @@ def test_a_stopped_replica_is_skipped_without_an_error(child, pair):
         assert not child(do="health")["usable"]
         assert child(do="page", path="/phan-anh/")["status"] == 200
         assert child(do="page", path="/procedures/")["status"] == 200
+        assert "portal_db_replica_usable 0.0" in child(do="metrics")["replica"]
     finally:
         pair.standby.start()
     assert _until(lambda: child(do="find", code=code)["alias"] == "replica")
