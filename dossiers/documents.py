@@ -1,7 +1,8 @@
 """Uploaded documents: content sniffing, safe names and private storage.
 
 Files are stored under a random name in MEDIA_ROOT/private/dossiers, a folder no URL
-maps to; downloads go through a view that checks permission (dossiers.views).
+maps to, or in a private S3-compatible bucket (ATTACHMENT_STORAGE=s3); downloads go
+through a view that checks permission (dossiers.api) and streams the bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import IO
 import filetype
 from django.conf import settings
 from django.core.files.base import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,14 +33,20 @@ _UNSAFE_RE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 _HEAD_BYTES = 8192
 
 
-def private_storage() -> FileSystemStorage:
-    """The private store, built from the current settings (cheap; no URL at all)."""
-    return FileSystemStorage(
-        location=Path(settings.MEDIA_ROOT) / "private" / "dossiers",
-        base_url=None,
-        file_permissions_mode=0o640,
-        directory_permissions_mode=0o750,
-    )
+def private_storage() -> Storage:
+    """The private store: STORAGES["private"] (a folder under MEDIA_ROOT, or a bucket).
+
+    The local folder is built from the current MEDIA_ROOT on each call (cheap); an
+    S3-compatible bucket is Django's shared instance. Neither yields a URL a client
+    ever sees: downloads stream through permission-checked views.
+    """
+    config = settings.STORAGES["private"]
+    if config["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+        return FileSystemStorage(
+            location=Path(settings.MEDIA_ROOT) / "private" / "dossiers",
+            **config.get("OPTIONS", {}),
+        )
+    return storages["private"]
 
 
 @dataclass(frozen=True)

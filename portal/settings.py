@@ -8,6 +8,7 @@ written by `make run`); there are no per-environment settings files. Production
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -101,6 +102,26 @@ DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault(
     "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
 )
+# A streaming replica for dashboard and public statistics reads (portal.db_router):
+# only reads wrapped in use_replica() go there, and only while it answers and lags
+# less than DATABASE_REPLICA_MAX_LAG_SECONDS; everything else uses the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    DATABASES["replica"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float(
+    "DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0
+)
+DATABASE_REPLICA_CHECK_SECONDS = env.float(
+    "DATABASE_REPLICA_CHECK_SECONDS", default=5.0
+)
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL")
@@ -178,8 +199,41 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded dossier documents are never served from a public URL; downloads go
 # through permission-checked views. MEDIA_URL exists only for Django's checks.
 MEDIA_URL = "/media-not-served/"
+# Dossier documents: the private folder under MEDIA_ROOT, or an S3-compatible bucket
+# (ATTACHMENT_STORAGE=s3). Either way no URL is ever handed out: downloads stream
+# through permission-checked views (dossiers.documents.private_storage).
+ATTACHMENT_STORAGE = env.str("ATTACHMENT_STORAGE", default="local")
+if ATTACHMENT_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("ATTACHMENT_STORAGE must be 'local' or 's3'.")
+_PRIVATE_STORAGE: dict[str, Any] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    # The location is MEDIA_ROOT/private/dossiers (dossiers.documents.private_storage).
+    "OPTIONS": {
+        "base_url": None,
+        "file_permissions_mode": 0o640,
+        "directory_permissions_mode": 0o750,
+    },
+}
+if ATTACHMENT_STORAGE == "s3":
+    _PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default="dossiers"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+        },
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
