@@ -246,7 +246,7 @@ def test_public_lookup_by_code_and_phone(
     dossier, _owner, _clerk_user = received_dossier
     visit = Visit(page, screenshot_dir)
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Tra cứu hồ sơ").click()
+    page.get_by_role("navigation").get_by_role("link", name="Tra cứu hồ sơ").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tra cứu hồ sơ")
     visit.check("lookup-form")
 
