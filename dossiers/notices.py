@@ -56,4 +56,10 @@ def dossier_event_notify(
     """Record the notice for `event`; returns the context the message is built from."""
     if event not in DossierNotice.values:
         raise ValueError(f"unknown dossier notice {event!r}")
+    # --- feedback app: the "returned" SMS carries the single-use rating link ---
+    if event == DossierNotice.RETURNED:
+        from feedback.services import rating_link_for  # noqa: PLC0415  (app cycle)
+
+        extra = {"rating_link": rating_link_for(dossier=dossier), **(extra or {})}
+    # --- end feedback ---
     return notice_context(dossier=dossier, extra=extra)

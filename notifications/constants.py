@@ -16,6 +16,8 @@ class SmsEvent(models.TextChoices):
     RETURNED = "returned", _("Result returned")
     STOPPED = "stopped", _("Processing stopped")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # feedback app: a manager answered a rating or a feedback item
+    FEEDBACK_ANSWERED = "feedback_answered", _("Feedback answered")
 
 
 class SmsChannel(models.TextChoices):
@@ -41,6 +43,7 @@ class SmsStatus(models.TextChoices):
 #   new_appointment the new appointment date announced by an apology slip
 #   reason          the reason given by the officer (supplement, refusal, stop)
 #   rating_link     the link where the citizen rates the service
+#   link            the page where the citizen reads the answer to their feedback
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     SmsEvent.SUBMITTED: ("code", "agency"),
     SmsEvent.RECEIVED: ("code", "appointment", "agency"),
@@ -51,6 +54,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     SmsEvent.RETURNED: ("code", "rating_link"),
     SmsEvent.STOPPED: ("code", "agency", "reason"),
     SmsEvent.WITHDRAWN: ("code",),
+    SmsEvent.FEEDBACK_ANSWERED: ("code", "link"),
 }
 
 # Typical values, used to show administrators the length of a real message.
@@ -61,6 +65,7 @@ SAMPLE_CONTEXT: dict[str, str] = {
     "new_appointment": "12/12/2026",
     "reason": "Thiếu bản sao giấy khai sinh",
     "rating_link": "https://dichvucong.example.gov.vn/danh-gia/0001",
+    "link": "https://dichvucong.example.gov.vn/dg/tl/0001",
 }
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from dossiers import api as dossiers_api
+from feedback import api as feedback_api
 from procedures import api as procedures_api
 
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
         name="api-procedure",
     ),
     *dossiers_api.urlpatterns,
+    *feedback_api.urlpatterns,
 ]

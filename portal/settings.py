@@ -306,3 +306,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- feedback: ratings and phản ánh, kiến nghị (deadlines in working days) ---
+FEEDBACK_RATING_LINK_DAYS = env.int("FEEDBACK_RATING_LINK_DAYS", default=30)
+FEEDBACK_KIOSK_MINUTES = env.int("FEEDBACK_KIOSK_MINUTES", default=15)
+FEEDBACK_KIOSK_MAX_ATTEMPTS = env.int("FEEDBACK_KIOSK_MAX_ATTEMPTS", default=3)
+FEEDBACK_FOLLOWUP_DAYS = env.int("FEEDBACK_FOLLOWUP_DAYS", default=5)
+FEEDBACK_REFUSAL_DAYS = env.int("FEEDBACK_REFUSAL_DAYS", default=2)
+FEEDBACK_SUPPLEMENT_DAYS = env.int("FEEDBACK_SUPPLEMENT_DAYS", default=5)
+FEEDBACK_HANDLING_DAYS = env.int("FEEDBACK_HANDLING_DAYS", default=15)
+FEEDBACK_PUBLICATION_DAYS = env.int("FEEDBACK_PUBLICATION_DAYS", default=2)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
+    path("", include("feedback.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -1,0 +1,51 @@
+"""Services of the feedback app: ratings (with follow-ups) and feedback items."""
+
+from feedback.services.items import (
+    FeedbackInput,
+    feedback_answer,
+    feedback_assign,
+    feedback_by_token,
+    feedback_classify,
+    feedback_publish,
+    feedback_rate_answer,
+    feedback_refuse,
+    feedback_request_supplement,
+    feedback_resume,
+    feedback_submit,
+)
+from feedback.services.ratings import (
+    RatingAnswers,
+    follow_up_answer,
+    follow_up_by_view_token,
+    kiosk_open,
+    rating_invitation_create,
+    rating_invitation_get,
+    rating_link_for,
+    rating_submit_at_kiosk,
+    rating_submit_by_owner,
+    rating_submit_with_token,
+)
+
+__all__ = [
+    "FeedbackInput",
+    "RatingAnswers",
+    "feedback_answer",
+    "feedback_assign",
+    "feedback_by_token",
+    "feedback_classify",
+    "feedback_publish",
+    "feedback_rate_answer",
+    "feedback_refuse",
+    "feedback_request_supplement",
+    "feedback_resume",
+    "feedback_submit",
+    "follow_up_answer",
+    "follow_up_by_view_token",
+    "kiosk_open",
+    "rating_invitation_create",
+    "rating_invitation_get",
+    "rating_link_for",
+    "rating_submit_at_kiosk",
+    "rating_submit_by_owner",
+    "rating_submit_with_token",
+]
