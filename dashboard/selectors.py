@@ -1,0 +1,715 @@
+"""Reads for the dashboards, reports, the public page and the stats API.
+
+Every figure comes from the rollups (flows per day) and the end-of-day snapshots
+(stocks), or for the current stock from the open dossiers through the index on
+state + appointment: never from a scan of all dossiers. A request costs a fixed
+number of queries whatever the number of dossiers.
+
+Periods are closed ranges of local days [first, last]. Rates are percentages with
+2 decimals, None when the denominator is zero (N/A).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency, Membership
+from dashboard.conf import indicator_points, indicator_rule
+from dashboard.models import (
+    FLOW_COUNTERS,
+    HOUR_COUNTERS,
+    STOCK_COUNTERS,
+    DailyDossierRollup,
+    DailyOpenSnapshot,
+    SnapshotDay,
+)
+from dashboard.services import day_start
+from dossiers.models import (
+    IN_PROGRESS_STATES,
+    Dossier,
+    DossierEvent,
+    DossierState,
+    Pause,
+)
+from dossiers.selectors import dossier_visible_to
+from procedures.models import Field, Procedure
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+S = DossierState
+DASHBOARD_ROLES = (Membership.Role.MANAGER,)
+_HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
+CHANNELS = (
+    (Dossier.Channel.COUNTER, "counter"),
+    (Dossier.Channel.ONLINE, "online"),
+    (Dossier.Channel.POST, "post"),
+)
+
+
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * _HUNDRED / Decimal(whole)).quantize(
+        _CENT, rounding=ROUND_HALF_UP
+    )
+
+
+def _ratio(part: Decimal, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+# --- scope and filters ----------------------------------------------------------------
+
+
+class NotInScope(Exception):  # noqa: N818 - reads as "raise NotInScope"
+    """The user may not see dashboards, or not for that agency (→ 404)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One period and one scope. `agency_ids` None: the whole province (public page
+    or a provincial manager); otherwise the agencies (subtree) the figures cover."""
+
+    first: dt.date
+    last: dt.date
+    agency_ids: frozenset[int] | None = None
+    agency: Agency | None = None
+    field: Field | None = None
+    procedure: Procedure | None = None
+
+    @property
+    def start(self) -> dt.datetime:
+        return day_start(self.first)
+
+    @property
+    def end(self) -> dt.datetime:
+        """The first moment after the period."""
+        return day_start(self.last + dt.timedelta(days=1))
+
+    def rollup_q(self) -> Q:
+        condition = Q()
+        if self.agency_ids is not None:
+            ids = list(self.agency_ids)
+            condition &= Q(agency_id__in=ids) | Q(receiving_agency_id__in=ids)
+        if self.field is not None:
+            condition &= Q(field_id=self.field.pk)
+        if self.procedure is not None:
+            condition &= Q(procedure_id=self.procedure.pk)
+        return condition
+
+    def dossier_q(self) -> Q:
+        condition = Q()
+        if self.agency_ids is not None:
+            ids = list(self.agency_ids)
+            condition &= Q(procedure__competent_agency_id__in=ids) | Q(
+                receiving_agency_id__in=ids
+            )
+        if self.field is not None:
+            condition &= Q(procedure__field_id=self.field.pk)
+        if self.procedure is not None:
+            condition &= Q(procedure_id=self.procedure.pk)
+        return condition
+
+    def query_string(self) -> str:
+        from urllib.parse import urlencode  # noqa: PLC0415
+
+        params = {"from": self.first.isoformat(), "to": self.last.isoformat()}
+        if self.agency is not None:
+            params["agency"] = self.agency.code
+        if self.field is not None:
+            params["field"] = self.field.code
+        if self.procedure is not None:
+            params["procedure"] = str(self.procedure.pk)
+        return urlencode(params)
+
+
+def manager_paths(*, user: User | AnonymousUser) -> list[str]:
+    """Agency paths where the user is a manager (empty: no dashboard)."""
+    if not user.is_authenticated:
+        return []
+    return sorted(
+        set(
+            Membership.objects.filter(
+                user_id=user.pk, role__in=DASHBOARD_ROLES
+            ).values_list("agency__path", flat=True)
+        )
+    )
+
+
+def _subtree_ids(paths: list[str]) -> frozenset[int]:
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return frozenset(Agency.objects.filter(condition).values_list("pk", flat=True))
+
+
+def filters_for_user(
+    *,
+    user: User | AnonymousUser,
+    first: dt.date,
+    last: dt.date,
+    agency: Agency | None = None,
+    field: Field | None = None,
+    procedure: Procedure | None = None,
+) -> Filters:
+    """Filters limited to the manager's subtree; NotInScope when the user is no
+    manager or asks for an agency outside it."""
+    paths = manager_paths(user=user)
+    if not paths:
+        raise NotInScope
+    if agency is not None:
+        if not any(agency.path.startswith(path) for path in paths):
+            raise NotInScope
+        paths = [agency.path]
+    top_level = any(path.count("/") == 2 for path in paths) and agency is None
+    agency_ids = None if top_level else _subtree_ids(paths)
+    return Filters(
+        first=first,
+        last=last,
+        agency_ids=agency_ids,
+        agency=agency,
+        field=field,
+        procedure=procedure,
+    )
+
+
+def public_filters(
+    *, first: dt.date, last: dt.date, agency: Agency | None = None
+) -> Filters:
+    ids = _subtree_ids([agency.path]) if agency is not None else None
+    return Filters(first=first, last=last, agency_ids=ids, agency=agency)
+
+
+# --- the figures ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stock:
+    """Open dossiers at a moment: in progress (clock running) or paused."""
+
+    within: int
+    overdue: int
+    paused_supplement: int
+    paused_payment: int
+
+    @property
+    def in_progress(self) -> int:
+        return self.within + self.overdue
+
+    @property
+    def paused(self) -> int:
+        return self.paused_supplement + self.paused_payment
+
+    @property
+    def open(self) -> int:
+        return self.in_progress + self.paused
+
+
+@dataclass(frozen=True)
+class Indicator766:
+    code: str
+    label: str
+    rate: Decimal | None
+    points: Decimal | None
+    max_points: Decimal
+    threshold: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    very_satisfied: int
+    satisfied: int
+    dissatisfied: int
+
+    @property
+    def total(self) -> int:
+        return self.very_satisfied + self.satisfied + self.dissatisfied
+
+    @property
+    def index(self) -> Decimal | None:
+        return percent(self.very_satisfied + self.satisfied, self.total)
+
+
+@dataclass(frozen=True)
+class Indicators:
+    filters: Filters
+    received: int
+    received_by_channel: dict[str, int]
+    refused: int
+    finished_early: int
+    finished_on_time: int
+    finished_late: int
+    withdrawn: int
+    stopped: int
+    returned: int
+    results: int
+    results_electronic: int
+    results_digitised: int
+    supplement_requests: int
+    payment_requests: int
+    apologies: int
+    timed_count: int
+    processing_hours_sum: Decimal
+    legal_hours_sum: Decimal
+    satisfaction: Satisfaction
+    stock: Stock | None  # None: no snapshot recorded for a past period end
+    carried_over: int | None
+    indicators_766: list[Indicator766] = field(default_factory=list)
+
+    @property
+    def finished(self) -> int:
+        return self.finished_early + self.finished_on_time + self.finished_late
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.finished_early + self.finished_on_time, self.finished)
+
+    @property
+    def online_share(self) -> Decimal | None:
+        return percent(self.received_by_channel["online"], self.received)
+
+    @property
+    def average_processing_days(self) -> Decimal | None:
+        return _ratio(self.processing_hours_sum / 8, self.timed_count)
+
+    @property
+    def average_legal_days(self) -> Decimal | None:
+        return _ratio(self.legal_hours_sum / 8, self.timed_count)
+
+
+def _flows(filters: Filters) -> dict[str, Any]:
+    # Aliases must differ from the column names they sum.
+    sums: dict[str, Any] = {
+        f"total_{name}": Sum(name) for name in (*FLOW_COUNTERS, *HOUR_COUNTERS)
+    }
+    for number, name in CHANNELS:
+        sums[f"total_received_{name}"] = Sum("received", filter=Q(channel=number))
+    row = DailyDossierRollup.objects.filter(
+        filters.rollup_q(), day__gte=filters.first, day__lte=filters.last
+    ).aggregate(**sums)
+    return {key.removeprefix("total_"): value or 0 for key, value in row.items()}
+
+
+def _live_stock(filters: Filters, at: dt.datetime) -> Stock:
+    paused_supplement = Q(state=S.SUPPLEMENT_REQUESTED)
+    paused_payment = Q(state=S.AWAITING_PAYMENT)
+    paused = paused_supplement | paused_payment
+    overdue = ~paused & (Q(late_by_rule=True) | Q(original_appointment_at__lt=at))
+    row = (
+        Dossier.objects.filter(filters.dossier_q(), state__in=IN_PROGRESS_STATES)
+        .filter(received_at__lt=at)
+        .aggregate(
+            within=Count("id", filter=~paused & ~overdue),
+            overdue=Count("id", filter=overdue),
+            paused_supplement=Count("id", filter=paused_supplement),
+            paused_payment=Count("id", filter=paused_payment),
+        )
+    )
+    return Stock(**row)
+
+
+def stock_at_end_of(filters: Filters, day: dt.date) -> Stock | None:
+    """Open dossiers at the end of `day`: live when that moment is not past yet,
+    else the nightly snapshot (None when none was recorded)."""
+    eod = day_start(day + dt.timedelta(days=1))
+    now = timezone.now()
+    if eod >= now:
+        return _live_stock(filters, now)
+    rows = (
+        DailyOpenSnapshot.objects.filter(filters.rollup_q(), day=day)
+        .aggregate(
+            **{f"total_{name}": Sum(name) for name in STOCK_COUNTERS},
+        )
+    )
+    if not SnapshotDay.objects.filter(day=day).exists():
+        return None
+    return Stock(
+        within=rows["total_in_progress_within"] or 0,
+        overdue=rows["total_in_progress_overdue"] or 0,
+        paused_supplement=rows["total_paused_supplement"] or 0,
+        paused_payment=rows["total_paused_payment"] or 0,
+    )
+
+
+def _indicators_766(
+    flows: dict[str, Any], stock: Stock | None, feedback: Any | None
+) -> list[Indicator766]:
+    finished = flows["finished_early"] + flows["finished_on_time"] + flows["finished_late"]
+    good = flows["finished_early"] + flows["finished_on_time"]
+    rate_2_1 = (
+        percent(good + stock.within, finished + stock.in_progress)
+        if stock is not None
+        else None
+    )
+    items: list[tuple[str, Any, Decimal | None, Any]] = [
+        (
+            "2.1",
+            _("Dossiers handled early or on time, or in progress within the deadline"),
+            rate_2_1,
+            "" if stock is not None else _("No snapshot of open dossiers for the period end."),
+        ),
+        (
+            "3.3",
+            _("Dossiers received online"),
+            percent(flows["received_online"], flows["received"]),
+            _("Sync rate with the national portal taken as 100 %."),
+        ),
+        (
+            "4.1",
+            _("Results issued with an electronic file"),
+            percent(flows["results_electronic"], flows["results"]),
+            "",
+        ),
+        (
+            "4.2",
+            _("Results with digitised components and an electronic file"),
+            percent(flows["results_digitised"], flows["results"]),
+            _("A component counts as digitised when its file is attached to the dossier."),
+        ),
+        (
+            "4.3",
+            _("Dossiers reusing digitised data"),
+            None,
+            _("N/A: dossiers carry no reuse flag."),
+        ),
+        (
+            "4.4",
+            _("Dossiers linked to the citizen's national repository"),
+            None,
+            _("N/A: the portal is not connected to the national repository."),
+        ),
+        (
+            "4.5b",
+            _("Dossiers using population database data"),
+            None,
+            _("N/A: dossiers carry no VNeID or population-data flag."),
+        ),
+    ]
+    if feedback is not None:
+        items += [
+            (
+                "5.2",
+                _("Petitions handled on time"),
+                feedback.rate_5_2,
+                "",
+            ),
+            (
+                "5.3",
+                _("Satisfaction with petition handling"),
+                feedback.rate_5_3,
+                "",
+            ),
+        ]
+    late_share = percent(flows["finished_late"], finished)
+    unhappy_share = percent(flows["rated_dissatisfied"], finished)
+    rate_5_4 = (
+        max(Decimal(0), _HUNDRED - late_share - (unhappy_share or Decimal(0)))
+        if late_share is not None
+        else None
+    )
+    items.append(
+        (
+            "5.4",
+            _("Satisfaction in receiving and handling dossiers"),
+            rate_5_4,
+            _("100 % − share finished late − share of “not satisfied” ratings."),
+        )
+    )
+    result = []
+    for code, label, rate, note in items:
+        rule = indicator_rule(code)
+        result.append(
+            Indicator766(
+                code=code,
+                label=str(label),
+                rate=rate,
+                points=indicator_points(rate=rate, rule=rule),
+                max_points=rule.max_points,
+                threshold=rule.threshold,
+                note=str(note),
+            )
+        )
+    return result
+
+
+def _feedback_indicators(filters: Filters) -> Any:
+    from feedback.selectors import feedback_indicators  # noqa: PLC0415
+
+    agencies = (
+        Agency.objects.filter(pk__in=list(filters.agency_ids))
+        if filters.agency_ids is not None
+        else None
+    )
+    return feedback_indicators(start=filters.start, end=filters.end, agencies=agencies)
+
+
+def indicators(*, filters: Filters, with_feedback: bool = True) -> Indicators:
+    """Every figure of design.md §7 for one period and scope."""
+    flows = _flows(filters)
+    stock = stock_at_end_of(filters, filters.last)
+    carried = stock_at_end_of(filters, filters.first - dt.timedelta(days=1))
+    feedback = (
+        _feedback_indicators(filters)
+        if with_feedback and filters.field is None and filters.procedure is None
+        else None
+    )
+    by_channel = {name: flows.pop(f"received_{name}") for _n, name in CHANNELS}
+    return Indicators(
+        filters=filters,
+        received_by_channel=by_channel,
+        satisfaction=Satisfaction(
+            very_satisfied=flows["rated_very_satisfied"],
+            satisfied=flows["rated_satisfied"],
+            dissatisfied=flows["rated_dissatisfied"],
+        ),
+        stock=stock,
+        carried_over=carried.open if carried is not None else None,
+        indicators_766=_indicators_766(
+            {**flows, "received_online": by_channel["online"]}, stock, feedback
+        ),
+        **{
+            name: flows[name]
+            for name in (*FLOW_COUNTERS, *HOUR_COUNTERS)
+            if not name.startswith("rated_")
+        },
+    )
+
+
+# --- breakdowns -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: dt.date
+    received: int
+    finished_early: int
+    finished_on_time: int
+    finished_late: int
+
+    @property
+    def finished(self) -> int:
+        return self.finished_early + self.finished_on_time + self.finished_late
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.finished_early + self.finished_on_time, self.finished)
+
+
+def monthly_trend(*, filters: Filters) -> list[MonthPoint]:
+    """One point per month of the period (months without rows included as zeros)."""
+    rows = {
+        row["month"]: row
+        for row in DailyDossierRollup.objects.filter(
+            filters.rollup_q(), day__gte=filters.first, day__lte=filters.last
+        )
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(
+            received_sum=Sum("received"),
+            early=Sum("finished_early"),
+            on_time=Sum("finished_on_time"),
+            late=Sum("finished_late"),
+        )
+        .order_by("month")
+    }
+    points = []
+    month = filters.first.replace(day=1)
+    while month <= filters.last:
+        row = rows.get(month, {})
+        points.append(
+            MonthPoint(
+                month=month,
+                received=row.get("received_sum") or 0,
+                finished_early=row.get("early") or 0,
+                finished_on_time=row.get("on_time") or 0,
+                finished_late=row.get("late") or 0,
+            )
+        )
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return points
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency_id: int
+    code: str
+    name: str
+    received: int
+    received_online: int
+    finished_early: int
+    finished_on_time: int
+    finished_late: int
+    very_satisfied: int
+    satisfied: int
+    dissatisfied: int
+
+    @property
+    def finished(self) -> int:
+        return self.finished_early + self.finished_on_time + self.finished_late
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.finished_early + self.finished_on_time, self.finished)
+
+    @property
+    def online_share(self) -> Decimal | None:
+        return percent(self.received_online, self.received)
+
+    @property
+    def satisfaction_index(self) -> Decimal | None:
+        return percent(
+            self.very_satisfied + self.satisfied,
+            self.very_satisfied + self.satisfied + self.dissatisfied,
+        )
+
+
+def per_agency(*, filters: Filters) -> list[AgencyRow]:
+    """Headline figures per competent agency, one query."""
+    rows = (
+        DailyDossierRollup.objects.filter(
+            filters.rollup_q(), day__gte=filters.first, day__lte=filters.last
+        )
+        .values("agency_id", "agency__code", "agency__name")
+        .annotate(
+            received_sum=Sum("received"),
+            online=Sum("received", filter=Q(channel=Dossier.Channel.ONLINE)),
+            early=Sum("finished_early"),
+            on_time=Sum("finished_on_time"),
+            late=Sum("finished_late"),
+            very=Sum("rated_very_satisfied"),
+            sat=Sum("rated_satisfied"),
+            dis=Sum("rated_dissatisfied"),
+        )
+        .order_by("agency__code")
+    )
+    return [
+        AgencyRow(
+            agency_id=row["agency_id"],
+            code=row["agency__code"],
+            name=row["agency__name"],
+            received=row["received_sum"] or 0,
+            received_online=row["online"] or 0,
+            finished_early=row["early"] or 0,
+            finished_on_time=row["on_time"] or 0,
+            finished_late=row["late"] or 0,
+            very_satisfied=row["very"] or 0,
+            satisfied=row["sat"] or 0,
+            dissatisfied=row["dis"] or 0,
+        )
+        for row in rows
+    ]
+
+
+# --- drill-down: the dossiers behind a number -----------------------------------------
+
+#: Figures a drill-down link may name, with their label.
+METRICS: dict[str, Any] = {
+    "received": _("Received"),
+    "received_counter": _("Received at the counter"),
+    "received_online": _("Received online"),
+    "received_post": _("Received by post"),
+    "refused": _("Refused at intake"),
+    "finished_early": _("Finished early"),
+    "finished_on_time": _("Finished on time"),
+    "finished_late": _("Finished late"),
+    "withdrawn": _("Withdrawn"),
+    "stopped": _("Stopped"),
+    "returned": _("Results returned"),
+    "in_progress_within": _("In progress within the deadline"),
+    "in_progress_overdue": _("In progress, overdue"),
+    "paused_supplement": _("Waiting for a supplement"),
+    "paused_payment": _("Waiting for payment"),
+}
+
+
+def _open_at(moment: dt.datetime) -> Q:
+    return Q(received_at__lt=moment) & (
+        Q(finished_at__isnull=True) | Q(finished_at__gte=moment)
+    )
+
+
+def _paused_at(moment: dt.datetime, kind: str) -> Exists:
+    return Exists(
+        Pause.objects.filter(dossier=OuterRef("pk"), kind=kind, start__lt=moment).filter(
+            Q(end__isnull=True) | Q(end__gte=moment)
+        )
+    )
+
+
+def dossiers_behind(
+    *, user: User | AnonymousUser, filters: Filters, metric: str
+) -> QuerySet[Dossier]:
+    """The dossiers counted in one figure, within the user's staff scope."""
+    if metric not in METRICS:
+        raise KeyError(metric)
+    dossiers = dossier_visible_to(user=user).with_related().filter(filters.dossier_q())
+    start, end = filters.start, filters.end
+    in_period = {"finished_at__gte": start, "finished_at__lt": end}
+    if metric.startswith("received"):
+        dossiers = dossiers.filter(received_at__gte=start, received_at__lt=end)
+        channel = metric.removeprefix("received").lstrip("_")
+        if channel:
+            number = {name: num for num, name in CHANNELS}[channel]
+            dossiers = dossiers.filter(channel=number)
+    elif metric.startswith("finished_"):
+        dossiers = dossiers.filter(
+            **in_period,
+            timeliness=metric.removeprefix("finished_"),
+            state__in=(S.READY, S.RETURNED, S.STOPPED, S.WITHDRAWN),
+        )
+    elif metric in ("refused", "withdrawn", "stopped"):
+        dossiers = dossiers.filter(**in_period, state=metric)
+    elif metric == "returned":
+        dossiers = dossiers.filter(returned_at__gte=start, returned_at__lt=end)
+    else:
+        moment = min(end, timezone.now())
+        supplement = _paused_at(moment, Pause.Kind.SUPPLEMENT)
+        payment = _paused_at(moment, Pause.Kind.PAYMENT)
+        dossiers = dossiers.filter(_open_at(moment))
+        if metric == "paused_supplement":
+            dossiers = dossiers.filter(supplement)
+        elif metric == "paused_payment":
+            dossiers = dossiers.filter(payment)
+        else:
+            overdue = Q(late_by_rule=True) | Q(original_appointment_at__lt=moment)
+            dossiers = dossiers.filter(~supplement, ~payment)
+            dossiers = dossiers.filter(
+                overdue if metric == "in_progress_overdue" else ~overdue
+            )
+    return dossiers.order_by("received_at", "id")
+
+
+def _first_event_time(action: str) -> Subquery:
+    return Subquery(
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), action=action)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+
+
+def ledger(*, user: User | AnonymousUser, filters: Filters) -> QuerySet[Dossier]:
+    """Mẫu 06 rows: dossiers received in the period, in order of receipt, with the
+    moment of the first hand-over to the competent agency."""
+    return (
+        dossier_visible_to(user=user)
+        .with_related()
+        .filter(filters.dossier_q())
+        .filter(received_at__gte=filters.start, received_at__lt=filters.end)
+        .annotate(transferred_at=_first_event_time("assign"))
+        .order_by("received_at", "id")
+    )
