@@ -12,6 +12,7 @@ Periods are closed ranges of local days [first, last]. Rates are percentages wit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Agency, Membership
 from dashboard.conf import indicator_points, indicator_rule
@@ -305,45 +307,67 @@ def _flows(filters: Filters) -> dict[str, Any]:
     return {key.removeprefix("total_"): value or 0 for key, value in row.items()}
 
 
-def _live_stock(filters: Filters, at: dt.datetime) -> Stock:
+def _live_stock_rows(filters: Filters, at: dt.datetime) -> dict[int, Stock]:
     paused_supplement = Q(state=S.SUPPLEMENT_REQUESTED)
     paused_payment = Q(state=S.AWAITING_PAYMENT)
     paused = paused_supplement | paused_payment
     overdue = ~paused & (Q(late_by_rule=True) | Q(original_appointment_at__lt=at))
-    row = (
+    rows = (
         Dossier.objects.filter(filters.dossier_q(), state__in=IN_PROGRESS_STATES)
         .filter(received_at__lt=at)
-        .aggregate(
+        .values("procedure__competent_agency_id")
+        .annotate(
             within=Count("id", filter=~paused & ~overdue),
             overdue=Count("id", filter=overdue),
             paused_supplement=Count("id", filter=paused_supplement),
             paused_payment=Count("id", filter=paused_payment),
         )
+        .order_by()
     )
-    return Stock(**row)
+    return {
+        row.pop("procedure__competent_agency_id"): Stock(**row) for row in rows
+    }
 
 
-def stock_at_end_of(filters: Filters, day: dt.date) -> Stock | None:
-    """Open dossiers at the end of `day`: live when that moment is not past yet,
-    else the nightly snapshot (None when none was recorded)."""
+def stock_by_agency(filters: Filters, day: dt.date) -> dict[int, Stock] | None:
+    """Open dossiers at the end of `day` per competent agency: live when that moment
+    is not past yet, else the nightly snapshot (None when none was recorded)."""
     eod = day_start(day + dt.timedelta(days=1))
     now = timezone.now()
     if eod >= now:
-        return _live_stock(filters, now)
-    rows = (
-        DailyOpenSnapshot.objects.filter(filters.rollup_q(), day=day)
-        .aggregate(
-            **{f"total_{name}": Sum(name) for name in STOCK_COUNTERS},
-        )
-    )
+        return _live_stock_rows(filters, now)
     if not SnapshotDay.objects.filter(day=day).exists():
         return None
-    return Stock(
-        within=rows["total_in_progress_within"] or 0,
-        overdue=rows["total_in_progress_overdue"] or 0,
-        paused_supplement=rows["total_paused_supplement"] or 0,
-        paused_payment=rows["total_paused_payment"] or 0,
+    rows = (
+        DailyOpenSnapshot.objects.filter(filters.rollup_q(), day=day)
+        .values("agency_id")
+        .annotate(**{f"total_{name}": Sum(name) for name in STOCK_COUNTERS})
+        .order_by()
     )
+    return {
+        row["agency_id"]: Stock(
+            within=row["total_in_progress_within"] or 0,
+            overdue=row["total_in_progress_overdue"] or 0,
+            paused_supplement=row["total_paused_supplement"] or 0,
+            paused_payment=row["total_paused_payment"] or 0,
+        )
+        for row in rows
+    }
+
+
+def stock_total(stocks: Iterable[Stock]) -> Stock:
+    items = list(stocks)
+    return Stock(
+        within=sum(s.within for s in items),
+        overdue=sum(s.overdue for s in items),
+        paused_supplement=sum(s.paused_supplement for s in items),
+        paused_payment=sum(s.paused_payment for s in items),
+    )
+
+
+def stock_at_end_of(filters: Filters, day: dt.date) -> Stock | None:
+    rows = stock_by_agency(filters, day)
+    return stock_total(rows.values()) if rows is not None else None
 
 
 def _indicators_766(
@@ -551,12 +575,16 @@ class AgencyRow:
     name: str
     received: int
     received_online: int
+    received_counter: int
+    received_post: int
     finished_early: int
     finished_on_time: int
     finished_late: int
     very_satisfied: int
     satisfied: int
     dissatisfied: int
+    withdrawn: int
+    stopped: int
 
     @property
     def finished(self) -> int:
@@ -588,6 +616,10 @@ def per_agency(*, filters: Filters) -> list[AgencyRow]:
         .annotate(
             received_sum=Sum("received"),
             online=Sum("received", filter=Q(channel=Dossier.Channel.ONLINE)),
+            counter=Sum("received", filter=Q(channel=Dossier.Channel.COUNTER)),
+            post=Sum("received", filter=Q(channel=Dossier.Channel.POST)),
+            withdrawn_sum=Sum("withdrawn"),
+            stopped_sum=Sum("stopped"),
             early=Sum("finished_early"),
             on_time=Sum("finished_on_time"),
             late=Sum("finished_late"),
@@ -604,6 +636,10 @@ def per_agency(*, filters: Filters) -> list[AgencyRow]:
             name=row["agency__name"],
             received=row["received_sum"] or 0,
             received_online=row["online"] or 0,
+            received_counter=row["counter"] or 0,
+            received_post=row["post"] or 0,
+            withdrawn=row["withdrawn_sum"] or 0,
+            stopped=row["stopped_sum"] or 0,
             finished_early=row["early"] or 0,
             finished_on_time=row["on_time"] or 0,
             finished_late=row["late"] or 0,
@@ -619,7 +655,7 @@ def per_agency(*, filters: Filters) -> list[AgencyRow]:
 
 #: Figures a drill-down link may name, with their label.
 METRICS: dict[str, Any] = {
-    "received": _("Received"),
+    "received": pgettext_lazy("dashboard", "Received"),
     "received_counter": _("Received at the counter"),
     "received_online": _("Received online"),
     "received_post": _("Received by post"),
@@ -627,7 +663,7 @@ METRICS: dict[str, Any] = {
     "finished_early": _("Finished early"),
     "finished_on_time": _("Finished on time"),
     "finished_late": _("Finished late"),
-    "withdrawn": _("Withdrawn"),
+    "withdrawn": pgettext_lazy("dashboard", "Withdrawn"),
     "stopped": _("Stopped"),
     "returned": _("Results returned"),
     "in_progress_within": _("In progress within the deadline"),

@@ -1,0 +1,159 @@
+"""Pages: the managers' dashboard, the dossiers behind a number, the Excel exports,
+and the public statistics page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from dashboard import charts, exports, selectors
+from dashboard.forms import PeriodForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request: HttpRequest) -> tuple[PeriodForm, selectors.Filters | None]:
+    """Parse the picker; Http404 for a non-manager or an agency outside the scope."""
+    if not selectors.manager_paths(user=request.user):
+        raise Http404
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    try:
+        filters = selectors.filters_for_user(
+            user=request.user,
+            first=data["first"],
+            last=data["last"],
+            agency=data["agency"],
+            field=data["field"],
+            procedure=data["procedure"],
+        )
+    except selectors.NotInScope:
+        raise Http404 from None
+    return form, filters
+
+
+def _trend_chart(filters: selectors.Filters) -> tuple[list[selectors.MonthPoint], charts.Chart]:
+    trend = selectors.monthly_trend(filters=filters)
+    chart = charts.bar_line_chart(
+        labels=[point.month.strftime("%m/%Y") for point in trend],
+        bars=[point.received for point in trend],
+        line=[point.on_time_rate for point in trend],
+    )
+    return trend, chart
+
+
+@never_cache
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    if filters is None:
+        return render(request, "dashboard/index.html", {"form": form}, status=400)
+    trend, chart = _trend_chart(filters)
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "form": form,
+            "filters": filters,
+            "query": filters.query_string(),
+            "figures": selectors.indicators(filters=filters),
+            "trend": trend,
+            "chart": chart,
+            "agencies": selectors.per_agency(filters=filters),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def dossiers(request: HttpRequest) -> HttpResponse:
+    metric = request.GET.get("metric", "")
+    if metric not in selectors.METRICS:
+        raise Http404
+    form, filters = _filters(request)
+    if filters is None:
+        return render(request, "dashboard/index.html", {"form": form}, status=400)
+    rows = selectors.dossiers_behind(user=request.user, filters=filters, metric=metric)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard/dossiers.html",
+        {
+            "filters": filters,
+            "query": filters.query_string(),
+            "metric": metric,
+            "metric_label": selectors.METRICS[metric],
+            "page": page,
+        },
+    )
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    if filters is None:
+        return render(request, "dashboard/index.html", {"form": form}, status=400)
+    content = exports.report_workbook(
+        filters=filters,
+        rows=selectors.per_agency(filters=filters),
+        stock_end=selectors.stock_by_agency(filters, filters.last),
+        stock_start=selectors.stock_by_agency(
+            filters, filters.first - dt.timedelta(days=1)
+        ),
+    )
+    return _xlsx(content, f"bao-cao-{filters.first:%Y%m%d}-{filters.last:%Y%m%d}.xlsx")
+
+
+@never_cache
+@login_required
+@require_GET
+def ledger_xlsx(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    if filters is None:
+        return render(request, "dashboard/index.html", {"form": form}, status=400)
+    rows = selectors.ledger(user=request.user, filters=filters).iterator(chunk_size=2000)
+    content = exports.ledger_workbook(filters=filters, dossiers=rows)
+    return _xlsx(content, f"so-theo-doi-{filters.first:%Y%m%d}-{filters.last:%Y%m%d}.xlsx")
+
+
+@require_GET
+def public(request: HttpRequest) -> HttpResponse:
+    """Headline figures per agency for anyone: counts and rates, no personal data."""
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return render(request, "dashboard/public.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    filters = selectors.public_filters(
+        first=data["first"], last=data["last"], agency=data["agency"]
+    )
+    trend, chart = _trend_chart(filters)
+    return render(
+        request,
+        "dashboard/public.html",
+        {
+            "form": form,
+            "filters": filters,
+            "figures": selectors.indicators(filters=filters, with_feedback=False),
+            "agencies": selectors.per_agency(filters=filters),
+            "trend": trend,
+            "chart": chart,
+        },
+    )
