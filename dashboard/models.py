@@ -52,9 +52,8 @@ STOCK_COUNTERS = (
 )
 
 
-class _Keyed(models.Model):
-    """(day, receiving agency, procedure, channel), plus the competent agency and the
-    field copied from the procedure so that filters need no join."""
+class _Grouped(models.Model):
+    """(day, receiving agency, competent agency, field, channel)."""
 
     day = models.DateField(_("day"))
     agency = models.ForeignKey(
@@ -66,12 +65,6 @@ class _Keyed(models.Model):
     receiving_agency = models.ForeignKey(
         Agency,
         verbose_name=_("receiving centre"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    procedure = models.ForeignKey(
-        Procedure,
-        verbose_name=_("procedure"),
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -89,11 +82,26 @@ class _Keyed(models.Model):
         abstract = True
 
 
+class _Keyed(_Grouped):
+    """Keyed by (day, receiving agency, procedure, channel); the competent agency and
+    the field are copied from the procedure so that filters need no join."""
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 def _counter(label: str) -> models.PositiveIntegerField:  # type: ignore[type-arg]
     return models.PositiveIntegerField(label, default=0)
 
 
-class DailyDossierRollup(_Keyed):
+class _Counters(models.Model):
     received = _counter(_("received"))
     refused = _counter(_("refused at intake"))
     finished_early = _counter(_("finished early"))
@@ -122,6 +130,11 @@ class DailyDossierRollup(_Keyed):
     rated_dissatisfied = _counter(_("rated not satisfied"))
 
     class Meta:
+        abstract = True
+
+
+class DailyDossierRollup(_Keyed, _Counters):
+    class Meta:
         verbose_name = _("daily dossier rollup")
         verbose_name_plural = _("daily dossier rollups")
         constraints = [
@@ -132,13 +145,36 @@ class DailyDossierRollup(_Keyed):
         ]
         indexes = [
             models.Index(fields=["day", "agency"], name="dashboard_rollup_day_agency"),
+            models.Index(fields=["procedure", "day"], name="dashboard_rollup_proc_day"),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.receiving_agency_id}/{self.procedure_id}/{self.channel}"
 
 
-class DailyOpenSnapshot(_Keyed):
+class MonthlyDossierRollup(_Grouped, _Counters):
+    """The same counters per month without the procedure: a province-year reads a few
+    thousand rows whatever the size of the catalogue. `day` is the month's first day."""
+
+    class Meta:
+        verbose_name = _("monthly dossier rollup")
+        verbose_name_plural = _("monthly dossier rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "receiving_agency", "agency", "field", "channel"],
+                name="dashboard_monthly_key",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            models.Index(fields=["day", "agency"], name="dashboard_month_day_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%m/%Y} {self.receiving_agency_id}/{self.agency_id}/{self.channel}"
+
+
+class DailyOpenSnapshot(_Grouped):
     in_progress_within = _counter(_("in progress within the deadline"))
     in_progress_overdue = _counter(_("in progress overdue"))
     paused_supplement = _counter(_("waiting for a supplement"))
@@ -149,8 +185,9 @@ class DailyOpenSnapshot(_Keyed):
         verbose_name_plural = _("open dossiers at the end of days")
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "receiving_agency", "procedure", "channel"],
+                fields=["day", "receiving_agency", "agency", "field", "channel"],
                 name="dashboard_snapshot_key",
+                nulls_distinct=False,
             )
         ]
         indexes = [
@@ -158,7 +195,7 @@ class DailyOpenSnapshot(_Keyed):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.receiving_agency_id}/{self.procedure_id}/{self.channel}"
+        return f"{self.day} {self.receiving_agency_id}/{self.agency_id}/{self.channel}"
 
 
 class SnapshotDay(models.Model):

@@ -12,6 +12,7 @@ Periods are closed ranges of local days [first, last]. Rates are percentages wit
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,6 +32,7 @@ from dashboard.models import (
     STOCK_COUNTERS,
     DailyDossierRollup,
     DailyOpenSnapshot,
+    MonthlyDossierRollup,
     SnapshotDay,
 )
 from dashboard.services import day_start
@@ -72,6 +74,35 @@ def _ratio(part: Decimal, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _sources(filters: Filters) -> list[QuerySet[Any]]:
+    """Rollup rows covering the period: monthly rows for its whole months (unless a
+    procedure is chosen: monthly rows have none), daily rows for the edge days."""
+    q = filters.rollup_q()
+    first, last = filters.first, filters.last
+    if filters.procedure is not None:
+        return [DailyDossierRollup.objects.filter(q, day__gte=first, day__lte=last)]
+    months_from = first if first.day == 1 else _next_month(first)
+    months_to = _next_month(last) if _next_month(last) - dt.timedelta(days=1) == last else last.replace(day=1)
+    if months_from >= months_to:
+        return [DailyDossierRollup.objects.filter(q, day__gte=first, day__lte=last)]
+    sources: list[QuerySet[Any]] = [
+        MonthlyDossierRollup.objects.filter(q, day__gte=months_from, day__lt=months_to)
+    ]
+    if first < months_from:
+        sources.append(
+            DailyDossierRollup.objects.filter(q, day__gte=first, day__lt=months_from)
+        )
+    if months_to <= last:
+        sources.append(
+            DailyDossierRollup.objects.filter(q, day__gte=months_to, day__lte=last)
+        )
+    return sources
 
 
 # --- scope and filters ----------------------------------------------------------------
@@ -301,10 +332,12 @@ def _flows(filters: Filters) -> dict[str, Any]:
     }
     for number, name in CHANNELS:
         sums[f"total_received_{name}"] = Sum("received", filter=Q(channel=number))
-    row = DailyDossierRollup.objects.filter(
-        filters.rollup_q(), day__gte=filters.first, day__lte=filters.last
-    ).aggregate(**sums)
-    return {key.removeprefix("total_"): value or 0 for key, value in row.items()}
+    totals: dict[str, Any] = {}
+    for source in _sources(filters):
+        for key, value in source.aggregate(**sums).items():
+            name = key.removeprefix("total_")
+            totals[name] = totals.get(name, 0) + (value or 0)
+    return totals
 
 
 def _live_stock_rows(filters: Filters, at: dt.datetime) -> dict[int, Stock]:
@@ -329,6 +362,32 @@ def _live_stock_rows(filters: Filters, at: dt.datetime) -> dict[int, Stock]:
     }
 
 
+def _past_stock_rows(filters: Filters, moment: dt.datetime) -> dict[int, Stock]:
+    """Open dossiers at a past moment from the dossiers themselves: used for one
+    procedure (snapshots are kept per agency and field, not per procedure)."""
+    supplement = _paused_at(moment, Pause.Kind.SUPPLEMENT)
+    payment = _paused_at(moment, Pause.Kind.PAYMENT)
+    overdue = Q(late_by_rule=True) | Q(original_appointment_at__lt=moment)
+    rows = (
+        Dossier.objects.filter(filters.dossier_q())
+        .filter(_open_at(moment))
+        .annotate(in_supplement=supplement, in_payment=payment)
+        .values("procedure__competent_agency_id")
+        .annotate(
+            within=Count(
+                "id", filter=Q(in_supplement=False, in_payment=False) & ~overdue
+            ),
+            overdue=Count("id", filter=Q(in_supplement=False, in_payment=False) & overdue),
+            paused_supplement=Count("id", filter=Q(in_supplement=True)),
+            paused_payment=Count("id", filter=Q(in_supplement=False, in_payment=True)),
+        )
+        .order_by()
+    )
+    return {
+        row.pop("procedure__competent_agency_id"): Stock(**row) for row in rows
+    }
+
+
 def stock_by_agency(filters: Filters, day: dt.date) -> dict[int, Stock] | None:
     """Open dossiers at the end of `day` per competent agency: live when that moment
     is not past yet, else the nightly snapshot (None when none was recorded)."""
@@ -336,6 +395,8 @@ def stock_by_agency(filters: Filters, day: dt.date) -> dict[int, Stock] | None:
     now = timezone.now()
     if eod >= now:
         return _live_stock_rows(filters, now)
+    if filters.procedure is not None:
+        return _past_stock_rows(filters, eod)
     if not SnapshotDay.objects.filter(day=day).exists():
         return None
     rows = (
@@ -536,21 +597,23 @@ class MonthPoint:
 
 def monthly_trend(*, filters: Filters) -> list[MonthPoint]:
     """One point per month of the period (months without rows included as zeros)."""
-    rows = {
-        row["month"]: row
-        for row in DailyDossierRollup.objects.filter(
-            filters.rollup_q(), day__gte=filters.first, day__lte=filters.last
+    rows: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for source in _sources(filters):
+        grouped = (
+            source.annotate(month=TruncMonth("day"))
+            .values("month")
+            .annotate(
+                received_sum=Sum("received"),
+                early=Sum("finished_early"),
+                on_time=Sum("finished_on_time"),
+                late=Sum("finished_late"),
+            )
+            .order_by()
         )
-        .annotate(month=TruncMonth("day"))
-        .values("month")
-        .annotate(
-            received_sum=Sum("received"),
-            early=Sum("finished_early"),
-            on_time=Sum("finished_on_time"),
-            late=Sum("finished_late"),
-        )
-        .order_by("month")
-    }
+        for row in grouped:
+            month_row = rows[row.pop("month")]
+            for key, value in row.items():
+                month_row[key] += value or 0
     points = []
     month = filters.first.replace(day=1)
     while month <= filters.last:
@@ -608,27 +671,36 @@ class AgencyRow:
 
 def per_agency(*, filters: Filters) -> list[AgencyRow]:
     """Headline figures per competent agency, one query."""
-    rows = (
-        DailyDossierRollup.objects.filter(
-            filters.rollup_q(), day__gte=filters.first, day__lte=filters.last
-        )
-        .values("agency_id", "agency__code", "agency__name")
-        .annotate(
-            received_sum=Sum("received"),
-            online=Sum("received", filter=Q(channel=Dossier.Channel.ONLINE)),
-            counter=Sum("received", filter=Q(channel=Dossier.Channel.COUNTER)),
-            post=Sum("received", filter=Q(channel=Dossier.Channel.POST)),
-            withdrawn_sum=Sum("withdrawn"),
-            stopped_sum=Sum("stopped"),
-            early=Sum("finished_early"),
-            on_time=Sum("finished_on_time"),
-            late=Sum("finished_late"),
-            very=Sum("rated_very_satisfied"),
-            sat=Sum("rated_satisfied"),
-            dis=Sum("rated_dissatisfied"),
-        )
-        .order_by("agency__code")
+    merged: dict[tuple[int, str, str], dict[str, int]] = defaultdict(
+        lambda: defaultdict(int)
     )
+    for source in _sources(filters):
+        grouped = (
+            source.values("agency_id", "agency__code", "agency__name")
+            .annotate(
+                received_sum=Sum("received"),
+                online=Sum("received", filter=Q(channel=Dossier.Channel.ONLINE)),
+                counter=Sum("received", filter=Q(channel=Dossier.Channel.COUNTER)),
+                post=Sum("received", filter=Q(channel=Dossier.Channel.POST)),
+                withdrawn_sum=Sum("withdrawn"),
+                stopped_sum=Sum("stopped"),
+                early=Sum("finished_early"),
+                on_time=Sum("finished_on_time"),
+                late=Sum("finished_late"),
+                very=Sum("rated_very_satisfied"),
+                sat=Sum("rated_satisfied"),
+                dis=Sum("rated_dissatisfied"),
+            )
+            .order_by()
+        )
+        for row in grouped:
+            key = (row.pop("agency_id"), row.pop("agency__code"), row.pop("agency__name"))
+            for name, value in row.items():
+                merged[key][name] += value or 0
+    rows = [
+        {"agency_id": pk, "agency__code": code, "agency__name": name, **values}
+        for (pk, code, name), values in sorted(merged.items(), key=lambda item: item[0][1])
+    ]
     return [
         AgencyRow(
             agency_id=row["agency_id"],

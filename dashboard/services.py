@@ -22,6 +22,7 @@ from dashboard.models import (
     HOUR_COUNTERS,
     DailyDossierRollup,
     DailyOpenSnapshot,
+    MonthlyDossierRollup,
     SnapshotDay,
 )
 from dossiers import deadlines
@@ -127,8 +128,26 @@ def _columns() -> str:
     return ", ".join(COUNTERS)
 
 
+def _upsert_sql(
+    table: str, key: tuple[str, ...], rows: int, *, copied: tuple[str, ...] = ()
+) -> str:
+    columns = (*key, *copied, *COUNTERS)
+    updates = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in COUNTERS)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return (
+        f"INSERT INTO {table} AS t ({', '.join(columns)}) VALUES "
+        + ", ".join([placeholders] * rows)
+        + f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
+
+
+DAILY_KEY = ("day", "receiving_agency_id", "procedure_id", "channel")
+MONTHLY_KEY = ("day", "receiving_agency_id", "agency_id", "field_id", "channel")
+
+
 def upsert_deltas(rows: Mapping[Key, Mapping[str, Any]]) -> None:
-    """Add counter deltas into the rollup rows, creating rows as needed.
+    """Add counter deltas into the daily and monthly rollup rows, creating rows as
+    needed.
 
     INSERT ... ON CONFLICT DO UPDATE SET c = c + excluded.c: concurrent transitions
     on the same key queue on the row lock and never lose an increment.
@@ -136,25 +155,35 @@ def upsert_deltas(rows: Mapping[Key, Mapping[str, Any]]) -> None:
     if not rows:
         return
     procedures = _procedure_keys({key[2] for key in rows})
-    table = DailyDossierRollup._meta.db_table
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
-    values = []
+    daily: list[Any] = []
+    monthly: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(
+        lambda: defaultdict(int)
+    )
     for (day, receiving, procedure, channel), deltas in rows.items():
         agency, field = procedures[procedure]
-        values.append(
-            (day, agency, receiving, procedure, field, channel)
-            + tuple(deltas.get(c, 0) for c in COUNTERS)
-        )
-    placeholders = "(" + ", ".join(["%s"] * (6 + len(COUNTERS))) + ")"
-    sql = (
-        f"INSERT INTO {table} (day, agency_id, receiving_agency_id, procedure_id, "
-        f"field_id, channel, {_columns()}) VALUES "
-        + ", ".join([placeholders] * len(values))
-        + " ON CONFLICT (day, receiving_agency_id, procedure_id, channel) "
-        f"DO UPDATE SET {updates}"
-    )
+        counters = tuple(deltas.get(c, 0) for c in COUNTERS)
+        daily.append((day, receiving, procedure, channel, agency, field, *counters))
+        month = monthly[(day.replace(day=1), receiving, agency, field, channel)]
+        for counter, value in deltas.items():
+            month[counter] += value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [v for row in values for v in row])
+        cursor.execute(
+            _upsert_sql(
+                DailyDossierRollup._meta.db_table,
+                DAILY_KEY,
+                len(daily),
+                copied=("agency_id", "field_id"),
+            ),
+            [value for row in daily for value in row],
+        )
+        cursor.execute(
+            _upsert_sql(MonthlyDossierRollup._meta.db_table, MONTHLY_KEY, len(monthly)),
+            [
+                value
+                for key, deltas in monthly.items()
+                for value in (*key, *(deltas.get(c, 0) for c in COUNTERS))
+            ],
+        )
 
 
 def _procedure_keys(ids: Iterable[int]) -> dict[int, tuple[int, int | None]]:
@@ -302,20 +331,42 @@ def rollups_rebuild(*, first: dt.date, last: dt.date) -> int:
     """
     if last < first:
         raise ValueError("The last day must not be before the first.")
-    table = DailyDossierRollup._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        for model in (DailyDossierRollup, MonthlyDossierRollup):
+            cursor.execute(
+                f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE"
+            )
     DailyDossierRollup.objects.filter(day__gte=first, day__lte=last).delete()
     rows = recount_flows(first=first, last=last)
     upsert_deltas(rows)
+    _rebuild_months(first=first.replace(day=1), last=last)
     return len(rows)
 
 
+def _rebuild_months(*, first: dt.date, last: dt.date) -> None:
+    """Monthly rows of the months first..last, re-summed from the daily rows."""
+    monthly = MonthlyDossierRollup._meta.db_table
+    daily = DailyDossierRollup._meta.db_table
+    MonthlyDossierRollup.objects.filter(day__gte=first, day__lte=last).delete()
+    sums = ", ".join(f"sum({c})" for c in COUNTERS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {monthly} ({', '.join(MONTHLY_KEY)}, {', '.join(COUNTERS)}) "
+            f"SELECT date_trunc('month', day)::date, receiving_agency_id, agency_id, "
+            f"field_id, channel, {sums} FROM {daily} "
+            "WHERE day >= %s AND day < %s GROUP BY 1, 2, 3, 4, 5",
+            [first, _next_month(last)],
+        )
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 _SNAPSHOT_SQL = """
-INSERT INTO {snapshot} (day, agency_id, receiving_agency_id, procedure_id, field_id,
+INSERT INTO {snapshot} (day, agency_id, receiving_agency_id, field_id,
     channel, in_progress_within, in_progress_overdue, paused_supplement, paused_payment)
-SELECT g.day, p.competent_agency_id, d.receiving_agency_id, d.procedure_id, p.field_id,
-    d.channel,
+SELECT g.day, p.competent_agency_id, d.receiving_agency_id, p.field_id, d.channel,
     count(*) FILTER (WHERE g.pause IS NULL AND NOT g.overdue),
     count(*) FILTER (WHERE g.pause IS NULL AND g.overdue),
     count(*) FILTER (WHERE g.pause = 'supplement'),
@@ -342,7 +393,7 @@ CROSS JOIN LATERAL (
 ) g
 WHERE d.received_at IS NOT NULL AND d.received_at < %(end)s
   AND (d.finished_at IS NULL OR d.finished_at >= %(start)s)
-GROUP BY 1, 2, 3, 4, 5, 6
+GROUP BY 1, 2, 3, 4, 5
 """
 
 

@@ -189,3 +189,29 @@ def test_scope_of_a_department_manager(march, justice_manager, other_manager):
     assert indicators(filters=own).received == 9
     other = filters_for_user(user=other_manager, first=MARCH[0], last=MARCH[1])
     assert indicators(filters=other).received == 0
+
+
+def test_a_period_across_month_edges_adds_daily_and_monthly_rows(march, history):
+    history.finish(at(2026, 2, 20), at(2026, 2, 24))  # received and finished 20–24 Feb
+    history.intake(at(2026, 4, 2))
+    filters = Filters(first=dt.date(2026, 2, 21), last=dt.date(2026, 4, 1))
+    figures = indicators(filters=filters)
+    # March's 9, the carried one of 26 Feb and the 1 April one at 08:00;
+    # not the one of 20 Feb nor the one of 2 April
+    assert figures.received == 11
+    # finished in the window: March's 7 plus the one of 24 February
+    assert figures.finished == 8
+    only_march_days = Filters(first=dt.date(2026, 3, 2), last=dt.date(2026, 3, 3))
+    assert indicators(filters=only_march_days).received == 7  # the 2 March ones
+    assert indicators(filters=only_march_days).finished_early == 1  # carried, 3 March
+
+
+def test_a_procedure_filter_reads_daily_rows_and_past_stock(march, procedure):
+    from tests.dossiers.factories import ProcedureFactory
+
+    other = ProcedureFactory()
+    figures = indicators(filters=_march(procedure=procedure))
+    assert figures.received == 9
+    assert figures.stock is not None and figures.stock.overdue == 1
+    assert figures.stock.paused_supplement == 1
+    assert indicators(filters=_march(procedure=other)).received == 0

@@ -14,7 +14,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.models import DailyDossierRollup
+from dashboard.models import DailyDossierRollup, MonthlyDossierRollup
 from dashboard.services import rollups_rebuild
 from dossiers.exceptions import DossierError
 from dossiers.models import Apology, Dossier, PaymentRequest, Result, SupplementRequest
@@ -115,6 +115,24 @@ def _rollups() -> Counter:
     return found
 
 
+def _daily_by_month() -> Counter:
+    found: Counter = Counter()
+    for row in DailyDossierRollup.objects.all():
+        key = (row.day.replace(day=1), row.receiving_agency_id, row.agency_id, row.field_id, row.channel)
+        for counter in COUNTERS:
+            found[(*key, counter)] += getattr(row, counter)
+    return +found
+
+
+def _monthly() -> Counter:
+    found: Counter = Counter()
+    for row in MonthlyDossierRollup.objects.all():
+        key = (row.day, row.receiving_agency_id, row.agency_id, row.field_id, row.channel)
+        for counter in COUNTERS:
+            found[(*key, counter)] += getattr(row, counter)
+    return +found
+
+
 def _apply(history, dossiers, action, index, moment):
     h = history
     if action in ("intake", "intake_post"):
@@ -157,6 +175,7 @@ def test_rollups_equal_a_recount(history, intakes, history_steps):
                     pass  # not possible in that state: the history goes on
             expected = _recount()
             assert _rollups() == expected
+            assert _monthly() == _daily_by_month()
             # A recount of the days from the events gives the same table, hours too.
             hours = sorted(
                 DailyDossierRollup.objects.exclude(timed_count=0).values_list(
@@ -165,6 +184,7 @@ def test_rollups_equal_a_recount(history, intakes, history_steps):
             )
             rollups_rebuild(first=dt.date(2026, 3, 1), last=dt.date(2026, 4, 30))
             assert _rollups() == expected
+            assert _monthly() == _daily_by_month()
             assert sorted(
                 DailyDossierRollup.objects.exclude(timed_count=0).values_list(
                     "day", "processing_hours_sum", "legal_hours_sum"
