@@ -209,7 +209,7 @@ def test_a_period_across_month_edges_adds_daily_and_monthly_rows(march, history)
 def test_a_procedure_filter_reads_daily_rows_and_past_stock(march, procedure):
     from tests.dossiers.factories import ProcedureFactory
 
-    other = ProcedureFactory()
+    other = ProcedureFactory(competent_agency=procedure.competent_agency)
     figures = indicators(filters=_march(procedure=procedure))
     assert figures.received == 9
     assert figures.stock is not None and figures.stock.overdue == 1
