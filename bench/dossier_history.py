@@ -134,42 +134,99 @@ class _Writer:
 
     def flush(self, cursor: Any) -> dict[str, int]:
         counts = {
-            "dossiers_dossier": copy_rows(cursor, "dossiers_dossier", DOSSIER_COLUMNS, self.dossiers),
+            "dossiers_dossier": copy_rows(
+                cursor, "dossiers_dossier", DOSSIER_COLUMNS, self.dossiers
+            ),
             "dossiers_dossierevent": copy_rows(
                 cursor,
                 "dossiers_dossierevent",
-                ("dossier_id", "action", "from_state", "to_state", "reason", "created_at", "step_timeliness", "actor_id"),
+                (
+                    "dossier_id",
+                    "action",
+                    "from_state",
+                    "to_state",
+                    "reason",
+                    "created_at",
+                    "step_timeliness",
+                    "actor_id",
+                ),
                 self.events,
             ),
             "dossiers_pause": copy_rows(
-                cursor, "dossiers_pause", ("dossier_id", "kind", "start", '"end"', "reason"), self.pauses
+                cursor,
+                "dossiers_pause",
+                ("dossier_id", "kind", "start", '"end"', "reason"),
+                self.pauses,
             ),
             "dossiers_supplementrequest": copy_rows(
                 cursor,
                 "dossiers_supplementrequest",
-                ("dossier_id", "items_text", "reason", "requested_at", "requested_by_id", "fulfilled_at"),
+                (
+                    "dossier_id",
+                    "items_text",
+                    "reason",
+                    "requested_at",
+                    "requested_by_id",
+                    "fulfilled_at",
+                ),
                 self.supplements,
             ),
             "dossiers_apology": copy_rows(
                 cursor,
                 "dossiers_apology",
-                ("dossier_id", "reason", "responsible_agency_id", "old_appointment", "new_appointment", "signer_id", "created_at"),
+                (
+                    "dossier_id",
+                    "reason",
+                    "responsible_agency_id",
+                    "old_appointment",
+                    "new_appointment",
+                    "signer_id",
+                    "created_at",
+                ),
                 self.apologies,
             ),
             "dossiers_result": copy_rows(
                 cursor,
                 "dossiers_result",
-                ("dossier_id", "number", "signer_name", "signed_on", "granted", "notes", "proposed_by_id", "approved_by_id"),
+                (
+                    "dossier_id",
+                    "number",
+                    "signer_name",
+                    "signed_on",
+                    "granted",
+                    "notes",
+                    "proposed_by_id",
+                    "approved_by_id",
+                ),
                 self.results,
             ),
             "feedback_rating": copy_rows(
                 cursor,
                 "feedback_rating",
-                ("dossier_id", "value", "reason", "time_answer", "visits_answer", "staff_attitude", "ease_of_use", "overall", "agency_id", "receiving_agency_id", "procedure_id", "source", "created_at"),
+                (
+                    "dossier_id",
+                    "value",
+                    "reason",
+                    "time_answer",
+                    "visits_answer",
+                    "staff_attitude",
+                    "ease_of_use",
+                    "overall",
+                    "agency_id",
+                    "receiving_agency_id",
+                    "procedure_id",
+                    "source",
+                    "created_at",
+                ),
                 self.ratings,
             ),
         }
-        copy_rows(cursor, "bench_processing_hours", ("dossier_id", "hours", "legal"), self.hours)
+        copy_rows(
+            cursor,
+            "bench_processing_hours",
+            ("dossier_id", "hours", "legal"),
+            self.hours,
+        )
         self.reset()
         return counts
 
@@ -228,7 +285,9 @@ STATUS = {
 }
 
 
-def _timeliness(finished: dt.datetime, appointment: dt.datetime, late_by_rule: bool) -> str:
+def _timeliness(
+    finished: dt.datetime, appointment: dt.datetime, late_by_rule: bool
+) -> str:
     if late_by_rule:
         return "late"
     tz = _tz()
@@ -236,9 +295,15 @@ def _timeliness(finished: dt.datetime, appointment: dt.datetime, late_by_rule: b
     return "early" if done < due else ("on_time" if done == due else "late")
 
 
-def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[str, int]:
+# One linear script of each dossier's life, read top to bottom like its control sheet;
+# split into helpers it would hide the timeline it writes.
+def step_dossier_history(  # noqa: C901, PLR0912, PLR0915
+    cursor: Any, size: int, rng: random.Random
+) -> Mapping[str, int]:
     """`size` dossiers received over the two years before today, with full histories."""
-    counts: dict[str, int] = {"procedures_procedure": _ensure_procedures(cursor, size, rng)}
+    counts: dict[str, int] = {
+        "procedures_procedure": _ensure_procedures(cursor, size, rng)
+    }
     cal = _calendar()
     tz = _tz()
     now = _now()
@@ -246,18 +311,23 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
     cursor.execute(
         "SELECT id, processing_days, competent_agency_id, field_id FROM procedures_procedure"
     )
-    procedures = [(pk, Decimal(days), agency, field) for pk, days, agency, field in cursor.fetchall()]
+    procedures = [
+        (pk, Decimal(days), agency, field)
+        for pk, days, agency, field in cursor.fetchall()
+    ]
     cursor.execute("SELECT id, code, kind FROM accounts_agency")
     agencies = {pk: (code, kind) for pk, code, kind in cursor.fetchall()}
-    centre = next(pk for pk, (_c, kind) in agencies.items() if kind == "one_stop_centre")
-    cursor.execute(
-        "SELECT m.agency_id, m.user_id, m.role FROM accounts_membership m"
+    centre = next(
+        pk for pk, (_c, kind) in agencies.items() if kind == "one_stop_centre"
     )
+    cursor.execute("SELECT m.agency_id, m.user_id, m.role FROM accounts_membership m")
     staff: dict[tuple[int, str], int] = {}
     for agency_id, user_id, role in cursor.fetchall():
         staff.setdefault((agency_id, role), user_id)
     any_staff = next(iter(staff.values()))
-    cursor.execute("SELECT id FROM accounts_user WHERE NOT is_staff AND phone LIKE '+849%%' LIMIT 5000")
+    cursor.execute(
+        "SELECT id FROM accounts_user WHERE NOT is_staff AND phone LIKE '+849%%' LIMIT 5000"
+    )
     citizens = [row[0] for row in cursor.fetchall()]
     cursor.execute(
         "CREATE TEMP TABLE bench_processing_hours (dossier_id bigint PRIMARY KEY, hours numeric, legal numeric) ON COMMIT DROP"
@@ -275,8 +345,12 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
         roll = rng.random()
         channel = 2 if roll < 0.5 else (1 if roll < 0.95 else 3)
         day = rng.choice(working_days)
-        minute = rng.choice((rng.randint(7 * 60, 11 * 60 + 29), rng.randint(13 * 60 + 30, 16 * 60 + 59)))
-        received = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=tz)
+        minute = rng.choice(
+            (rng.randint(7 * 60, 11 * 60 + 29), rng.randint(13 * 60 + 30, 16 * 60 + 59))
+        )
+        received = dt.datetime.combine(
+            day, dt.time(minute // 60, minute % 60), tzinfo=tz
+        )
         if received >= now:
             received = now - dt.timedelta(hours=1)
         key = (receiving, day)
@@ -286,7 +360,11 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
         specialist = staff.get((competent, "specialist"), any_staff)
         leader = staff.get((competent, "leader"), any_staff)
         events: list[tuple[str, str, str, dt.datetime, int]] = []
-        submitted = received - dt.timedelta(minutes=rng.randint(5, 600)) if channel == 2 else received
+        submitted = (
+            received - dt.timedelta(minutes=rng.randint(5, 600))
+            if channel == 2
+            else received
+        )
         if channel == 2:
             events.append(("submit", "draft", "submitted", submitted, 0))
         state = "received"
@@ -303,7 +381,15 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
             reason = "Hồ sơ không thuộc thẩm quyền giải quyết"
             events.append(("refuse", "submitted", "refused", received, clerk))
         else:
-            events.append(("receive" if channel == 2 else "intake", "submitted" if channel == 2 else "", "received", received, clerk))
+            events.append(
+                (
+                    "receive" if channel == 2 else "intake",
+                    "submitted" if channel == 2 else "",
+                    "received",
+                    received,
+                    clerk,
+                )
+            )
             start = cal.next_working_moment(received)
             appointment = original = cal.add_working_days(start, legal_days)
             assigned = cal.add_working_hours(start, Decimal(rng.choice((1, 2, 4))))
@@ -314,8 +400,12 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
             extra = rng.random()
             for kind, probability in (("supplement", 0.10), ("payment", 0.05)):
                 if extra < probability:
-                    pause_start = cal.add_working_hours(cursor_time, Decimal(rng.randint(2, 16)))
-                    pause_end = cal.add_working_hours(pause_start, Decimal(rng.randint(4, 40)))
+                    pause_start = cal.add_working_hours(
+                        cursor_time, Decimal(rng.randint(2, 16))
+                    )
+                    pause_end = cal.add_working_hours(
+                        pause_start, Decimal(rng.randint(4, 40))
+                    )
                     pauses.append((kind, pause_start, pause_end))
                     cursor_time = pause_end
                     if kind == "supplement" and rng.random() < 0.1:
@@ -324,7 +414,12 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
                         pauses.append(("supplement", second, second_end))
                         cursor_time = second_end
             shift = sum(
-                (cal.working_hours_between(s, e) for _k, s, e in pauses if e is not None), Decimal(0)
+                (
+                    cal.working_hours_between(s, e)
+                    for _k, s, e in pauses
+                    if e is not None
+                ),
+                Decimal(0),
             )
             if shift:
                 appointment = original = cal.add_working_hours(appointment, shift)
@@ -333,7 +428,11 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
             if outcome < 0.6:
                 finish = cal.add_working_hours(
                     cursor_time,
-                    max(Decimal(1), (legal_days * 8 - cal.working_hours_between(start, cursor_time)) * Decimal(rng.uniform(0.2, 0.9))),
+                    max(
+                        Decimal(1),
+                        (legal_days * 8 - cal.working_hours_between(start, cursor_time))
+                        * Decimal(rng.uniform(0.2, 0.9)),
+                    ),
                 )
             elif outcome < 0.85:
                 finish = appointment - dt.timedelta(minutes=rng.randint(5, 90))
@@ -349,47 +448,132 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
             for kind, pause_start, pause_end in pauses:
                 if pause_start >= now:
                     break
-                request = "request_supplement" if kind == "supplement" else "request_payment"
-                paused_state = "supplement_requested" if kind == "supplement" else "awaiting_payment"
-                events.append((request, "appraising", paused_state, pause_start, specialist))
+                request = (
+                    "request_supplement" if kind == "supplement" else "request_payment"
+                )
+                paused_state = (
+                    "supplement_requested"
+                    if kind == "supplement"
+                    else "awaiting_payment"
+                )
+                events.append(
+                    (request, "appraising", paused_state, pause_start, specialist)
+                )
                 if kind == "supplement":
                     supplement_count += 1
-                    writer.supplements.append((pk, "Bản sao giấy tờ còn thiếu", "Hồ sơ chưa đầy đủ", pause_start, specialist, pause_end if pause_end and pause_end < now else None))
+                    writer.supplements.append(
+                        (
+                            pk,
+                            "Bản sao giấy tờ còn thiếu",
+                            "Hồ sơ chưa đầy đủ",
+                            pause_start,
+                            specialist,
+                            pause_end if pause_end and pause_end < now else None,
+                        )
+                    )
                 if pause_end is not None and pause_end < now:
-                    events.append(("supplement" if kind == "supplement" else "confirm_payment", paused_state, "appraising", pause_end, clerk))
+                    events.append(
+                        (
+                            "supplement" if kind == "supplement" else "confirm_payment",
+                            paused_state,
+                            "appraising",
+                            pause_end,
+                            clerk,
+                        )
+                    )
                     writer.pauses.append((pk, kind, pause_start, pause_end, ""))
                 else:
                     writer.pauses.append((pk, kind, pause_start, None, ""))
                     state, paused_from = paused_state, "appraising"
             if apology is not None and apology[0] < now and state == "appraising":
-                events.append(("apologize", "appraising", "appraising", apology[0], leader))
-                writer.apologies.append((pk, "Cần xác minh thêm", competent, appointment, apology[1], leader, apology[0]))
+                events.append(
+                    ("apologize", "appraising", "appraising", apology[0], leader)
+                )
+                writer.apologies.append(
+                    (
+                        pk,
+                        "Cần xác minh thêm",
+                        competent,
+                        appointment,
+                        apology[1],
+                        leader,
+                        apology[0],
+                    )
+                )
                 appointment = apology[1]
             if finish < now and state == "appraising":
                 if ending < 0.04:
                     state, reason = "withdrawn", "Công dân xin rút hồ sơ"
-                    events.append(("withdraw", "appraising", "withdrawn", finish, clerk))
+                    events.append(
+                        ("withdraw", "appraising", "withdrawn", finish, clerk)
+                    )
                 elif ending < 0.07:
                     state, reason = "stopped", "Không đủ điều kiện giải quyết"
                     events.append(("stop", "appraising", "stopped", finish, leader))
                 else:
                     propose = finish - dt.timedelta(minutes=30)
-                    events.append(("propose", "appraising", "pending_approval", propose, specialist))
-                    events.append(("approve", "pending_approval", "ready", finish, leader))
+                    events.append(
+                        (
+                            "propose",
+                            "appraising",
+                            "pending_approval",
+                            propose,
+                            specialist,
+                        )
+                    )
+                    events.append(
+                        ("approve", "pending_approval", "ready", finish, leader)
+                    )
                     state = "ready"
-                    writer.results.append((pk, f"{rng.randint(1, 9999)}/QĐ", "", finish.astimezone(tz).date(), True, "", specialist, leader))
+                    writer.results.append(
+                        (
+                            pk,
+                            f"{rng.randint(1, 9999)}/QĐ",
+                            "",
+                            finish.astimezone(tz).date(),
+                            True,
+                            "",
+                            specialist,
+                            leader,
+                        )
+                    )
                     used = cal.working_hours_between(received, finish) - sum(
-                        (cal.working_hours_between(s, e) for _k, s, e in pauses if e is not None and e <= finish),
+                        (
+                            cal.working_hours_between(s, e)
+                            for _k, s, e in pauses
+                            if e is not None and e <= finish
+                        ),
                         Decimal(0),
                     )
                     writer.hours.append((pk, max(used, Decimal(0)), legal_days * 8))
                     back = finish + dt.timedelta(hours=rng.randint(1, 72))
                     if back < now and rng.random() < 0.85:
-                        events.append(("return_result", "ready", "returned", back, clerk))
+                        events.append(
+                            ("return_result", "ready", "returned", back, clerk)
+                        )
                         state, returned = "returned", back
                         if rng.random() < 0.5:
-                            value = rng.choices(("very_satisfied", "satisfied", "dissatisfied"), (55, 40, 5))[0]
-                            writer.ratings.append((pk, value, "Chờ lâu" if value == "dissatisfied" else "", "", "", "", "", "", competent, receiving, procedure, "sms", back + dt.timedelta(hours=2)))
+                            value = rng.choices(
+                                ("very_satisfied", "satisfied", "dissatisfied"),
+                                (55, 40, 5),
+                            )[0]
+                            writer.ratings.append(
+                                (
+                                    pk,
+                                    value,
+                                    "Chờ lâu" if value == "dissatisfied" else "",
+                                    "",
+                                    "",
+                                    "",
+                                    "",
+                                    "",
+                                    competent,
+                                    receiving,
+                                    procedure,
+                                    "sms",
+                                    back + dt.timedelta(hours=2),
+                                )
+                            )
                 if state in FINISHED_STATES:
                     finished = finish
                     timeliness = _timeliness(finish, original, late_by_rule)
@@ -397,17 +581,48 @@ def step_dossier_history(cursor: Any, size: int, rng: random.Random) -> Mapping[
         name = _full_name(rng)
         writer.dossiers.append(
             (
-                pk, code, state, STATUS[state], channel,
+                pk,
+                code,
+                state,
+                STATUS[state],
+                channel,
                 rng.choice(citizens) if channel == 2 and citizens else None,
-                "citizen", name, f"+849{rng.randint(0, 99_999_999):08d}", "", "", "", "", "", "",
-                "Hồ sơ thủ tục hành chính", procedure, receiving, current,
-                submitted, received_at, appointment, original, finished, returned,
-                "counter" if returned else "", supplement_count, late_by_rule, paused_from, reason,
-                "" if finished or received_at is None else ("overdue" if original and original < now else "within"),
-                timeliness, submitted, events[-1][3],
+                "citizen",
+                name,
+                f"+849{rng.randint(0, 99_999_999):08d}",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "Hồ sơ thủ tục hành chính",
+                procedure,
+                receiving,
+                current,
+                submitted,
+                received_at,
+                appointment,
+                original,
+                finished,
+                returned,
+                "counter" if returned else "",
+                supplement_count,
+                late_by_rule,
+                paused_from,
+                reason,
+                ""
+                if finished or received_at is None
+                else ("overdue" if original and original < now else "within"),
+                timeliness,
+                submitted,
+                events[-1][3],
             )
         )
-        writer.events.extend((pk, a, f, t, "", when, "", actor or None) for a, f, t, when, actor in events)
+        writer.events.extend(
+            (pk, a, f, t, "", when, "", actor or None)
+            for a, f, t, when, actor in events
+        )
         if (number + 1) % BATCH == 0:
             for table, value in writer.flush(cursor).items():
                 counts[table] = counts.get(table, 0) + value
@@ -476,7 +691,9 @@ ON CONFLICT (day, receiving_agency_id, procedure_id, channel) DO UPDATE SET
 def _fill_rollups(cursor: Any) -> int:
     from dashboard.services import COUNTERS, MONTHLY_KEY  # noqa: PLC0415
 
-    cursor.execute("ANALYZE dossiers_dossierevent; ANALYZE dossiers_dossier; ANALYZE bench_processing_hours")
+    cursor.execute(
+        "ANALYZE dossiers_dossierevent; ANALYZE dossiers_dossier; ANALYZE bench_processing_hours"
+    )
     cursor.execute(_ROLLUP_SQL, {"tz": str(_tz())})
     written = int(cursor.rowcount)
     cursor.execute(_RATING_SQL, {"tz": str(_tz())})

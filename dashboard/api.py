@@ -26,7 +26,7 @@ class StockSerializer(serializers.Serializer[Any]):
 
 class Indicator766Serializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    title = serializers.CharField(source="label")
     rate = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     points = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     max_points = serializers.DecimalField(max_digits=6, decimal_places=2)
@@ -44,18 +44,26 @@ class SatisfactionSerializer(serializers.Serializer[Any]):
 class StatsSerializer(serializers.Serializer[Any]):
     period_from = serializers.DateField(source="filters.first")
     period_to = serializers.DateField(source="filters.last")
-    agency = serializers.CharField(source="filters.agency.code", allow_null=True, default=None)
-    field = serializers.CharField(source="filters.field.code", allow_null=True, default=None)
+    agency = serializers.CharField(
+        source="filters.agency.code", allow_null=True, default=None
+    )
+    field = serializers.CharField(
+        source="filters.field.code", allow_null=True, default=None
+    )
     received = serializers.IntegerField()
     received_by_channel = serializers.DictField(child=serializers.IntegerField())
-    online_share = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    online_share = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True
+    )
     refused = serializers.IntegerField()
     carried_over = serializers.IntegerField(allow_null=True)
     finished = serializers.IntegerField()
     finished_early = serializers.IntegerField()
     finished_on_time = serializers.IntegerField()
     finished_late = serializers.IntegerField()
-    on_time_rate = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    on_time_rate = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True
+    )
     withdrawn = serializers.IntegerField()
     stopped = serializers.IntegerField()
     returned = serializers.IntegerField()
@@ -74,7 +82,9 @@ class StatsView(APIView):
     @extend_schema(
         summary=str(_("Indicators for a period and scope (managers)")),
         parameters=[
-            OpenApiParameter("from", str, description="YYYY-MM-DD (default: 1 January)"),
+            OpenApiParameter(
+                "from", str, description="YYYY-MM-DD (default: 1 January)"
+            ),
             OpenApiParameter("to", str, description="YYYY-MM-DD (default: today)"),
             OpenApiParameter("agency", str, description="Agency code; its subtree"),
             OpenApiParameter("field", str, description="Field code"),

@@ -89,7 +89,8 @@ def bar_line_chart(
                 )
             )
     ticks = [
-        (round(axis_y - plot_h * step / 4, 1), f"{top * step // 4:,}") for step in range(5)
+        (round(axis_y - plot_h * step / 4, 1), f"{top * step // 4:,}")
+        for step in range(5)
     ]
     return Chart(
         width=WIDTH,

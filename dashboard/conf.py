@@ -36,7 +36,10 @@ DEFAULT_RULES: dict[str, dict[str, int]] = {
 
 
 def indicator_rule(code: str) -> IndicatorRule:
-    merged = {**DEFAULT_RULES[code], **getattr(settings, "DASHBOARD_766", {}).get(code, {})}
+    merged = {
+        **DEFAULT_RULES[code],
+        **getattr(settings, "DASHBOARD_766", {}).get(code, {}),
+    }
     return IndicatorRule(
         max_points=Decimal(merged["max"]), threshold=Decimal(merged["threshold"])
     )

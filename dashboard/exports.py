@@ -118,7 +118,7 @@ def report_workbook(
         widths = [6, 48] + [14] * (len(headers) - 2)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+        sheet.freeze_panes = f"C{header_row + 1}"
         return _save(book)
 
 

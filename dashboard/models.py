@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Agency
 from procedures.models import Field, Procedure
@@ -97,7 +98,7 @@ class _Keyed(_Grouped):
         abstract = True
 
 
-def _counter(label: str) -> models.PositiveIntegerField:  # type: ignore[type-arg]
+def _counter(label: StrOrPromise) -> models.PositiveIntegerField[int, int]:
     return models.PositiveIntegerField(label, default=0)
 
 
@@ -149,7 +150,9 @@ class DailyDossierRollup(_Keyed, _Counters):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.receiving_agency_id}/{self.procedure_id}/{self.channel}"
+        return (
+            f"{self.day} {self.receiving_agency_id}/{self.procedure_id}/{self.channel}"
+        )
 
 
 class MonthlyDossierRollup(_Grouped, _Counters):

@@ -88,7 +88,11 @@ def _sources(filters: Filters) -> list[QuerySet[Any]]:
     if filters.procedure is not None:
         return [DailyDossierRollup.objects.filter(q, day__gte=first, day__lte=last)]
     months_from = first if first.day == 1 else _next_month(first)
-    months_to = _next_month(last) if _next_month(last) - dt.timedelta(days=1) == last else last.replace(day=1)
+    months_to = (
+        _next_month(last)
+        if _next_month(last) - dt.timedelta(days=1) == last
+        else last.replace(day=1)
+    )
     if months_from >= months_to:
         return [DailyDossierRollup.objects.filter(q, day__gte=first, day__lte=last)]
     sources: list[QuerySet[Any]] = [
@@ -325,18 +329,46 @@ class Indicators:
         return _ratio(self.legal_hours_sum / 8, self.timed_count)
 
 
-def _flows(filters: Filters) -> dict[str, Any]:
-    # Aliases must differ from the column names they sum.
-    sums: dict[str, Any] = {
-        f"total_{name}": Sum(name) for name in (*FLOW_COUNTERS, *HOUR_COUNTERS)
-    }
-    for number, name in CHANNELS:
-        sums[f"total_received_{name}"] = Sum("received", filter=Q(channel=number))
-    totals: dict[str, Any] = {}
+Rows = list[dict[str, Any]]
+_SUMMED = (*FLOW_COUNTERS, *HOUR_COUNTERS)
+
+
+def rollup_rows(filters: Filters) -> Rows:
+    """The period's counters per (competent agency, month, channel): one grouped
+    query per source, a few thousand rows at most, from which the headline figures,
+    the monthly trend and the per-agency table are all summed in Python."""
+    sums = {f"total_{name}": Sum(name) for name in _SUMMED}
+    rows: Rows = []
     for source in _sources(filters):
-        for key, value in source.aggregate(**sums).items():
-            name = key.removeprefix("total_")
-            totals[name] = totals.get(name, 0) + (value or 0)
+        grouped = (
+            source.annotate(month=TruncMonth("day"))
+            .values("agency_id", "month", "channel")
+            .annotate(**sums)
+            .order_by()
+        )
+        for row in grouped:
+            rows.append(
+                {
+                    key.removeprefix("total_"): (value or 0)
+                    if key.startswith("total_")
+                    else value
+                    for key, value in row.items()
+                }
+            )
+    return rows
+
+
+def _flows(rows: Rows) -> dict[str, Any]:
+    totals: dict[str, Any] = dict.fromkeys(_SUMMED, 0)
+    for _number, name in CHANNELS:
+        totals[f"received_{name}"] = 0
+    channel_names = dict(CHANNELS)
+    for row in rows:
+        for name in _SUMMED:
+            totals[name] += row[name]
+        channel = channel_names.get(row["channel"])
+        if channel is not None:
+            totals[f"received_{channel}"] += row["received"]
     return totals
 
 
@@ -357,9 +389,7 @@ def _live_stock_rows(filters: Filters, at: dt.datetime) -> dict[int, Stock]:
         )
         .order_by()
     )
-    return {
-        row.pop("procedure__competent_agency_id"): Stock(**row) for row in rows
-    }
+    return {row.pop("procedure__competent_agency_id"): Stock(**row) for row in rows}
 
 
 def _past_stock_rows(filters: Filters, moment: dt.datetime) -> dict[int, Stock]:
@@ -377,15 +407,15 @@ def _past_stock_rows(filters: Filters, moment: dt.datetime) -> dict[int, Stock]:
             within=Count(
                 "id", filter=Q(in_supplement=False, in_payment=False) & ~overdue
             ),
-            overdue=Count("id", filter=Q(in_supplement=False, in_payment=False) & overdue),
+            overdue=Count(
+                "id", filter=Q(in_supplement=False, in_payment=False) & overdue
+            ),
             paused_supplement=Count("id", filter=Q(in_supplement=True)),
             paused_payment=Count("id", filter=Q(in_supplement=False, in_payment=True)),
         )
         .order_by()
     )
-    return {
-        row.pop("procedure__competent_agency_id"): Stock(**row) for row in rows
-    }
+    return {row.pop("procedure__competent_agency_id"): Stock(**row) for row in rows}
 
 
 def stock_by_agency(filters: Filters, day: dt.date) -> dict[int, Stock] | None:
@@ -399,7 +429,7 @@ def stock_by_agency(filters: Filters, day: dt.date) -> dict[int, Stock] | None:
         return _past_stock_rows(filters, eod)
     if not SnapshotDay.objects.filter(day=day).exists():
         return None
-    rows = (
+    rows: Any = (
         DailyOpenSnapshot.objects.filter(filters.rollup_q(), day=day)
         .values("agency_id")
         .annotate(**{f"total_{name}": Sum(name) for name in STOCK_COUNTERS})
@@ -434,7 +464,9 @@ def stock_at_end_of(filters: Filters, day: dt.date) -> Stock | None:
 def _indicators_766(
     flows: dict[str, Any], stock: Stock | None, feedback: Any | None
 ) -> list[Indicator766]:
-    finished = flows["finished_early"] + flows["finished_on_time"] + flows["finished_late"]
+    finished = (
+        flows["finished_early"] + flows["finished_on_time"] + flows["finished_late"]
+    )
     good = flows["finished_early"] + flows["finished_on_time"]
     rate_2_1 = (
         percent(good + stock.within, finished + stock.in_progress)
@@ -446,7 +478,9 @@ def _indicators_766(
             "2.1",
             _("Dossiers handled early or on time, or in progress within the deadline"),
             rate_2_1,
-            "" if stock is not None else _("No snapshot of open dossiers for the period end."),
+            ""
+            if stock is not None
+            else _("No snapshot of open dossiers for the period end."),
         ),
         (
             "3.3",
@@ -464,7 +498,9 @@ def _indicators_766(
             "4.2",
             _("Results with digitised components and an electronic file"),
             percent(flows["results_digitised"], flows["results"]),
-            _("A component counts as digitised when its file is attached to the dossier."),
+            _(
+                "A component counts as digitised when its file is attached to the dossier."
+            ),
         ),
         (
             "4.3",
@@ -543,9 +579,11 @@ def _feedback_indicators(filters: Filters) -> Any:
     return feedback_indicators(start=filters.start, end=filters.end, agencies=agencies)
 
 
-def indicators(*, filters: Filters, with_feedback: bool = True) -> Indicators:
+def indicators(
+    *, filters: Filters, with_feedback: bool = True, rows: Rows | None = None
+) -> Indicators:
     """Every figure of design.md §7 for one period and scope."""
-    flows = _flows(filters)
+    flows = _flows(rollup_rows(filters) if rows is None else rows)
     stock = stock_at_end_of(filters, filters.last)
     carried = stock_at_end_of(filters, filters.first - dt.timedelta(days=1))
     feedback = (
@@ -595,29 +633,20 @@ class MonthPoint:
         return percent(self.finished_early + self.finished_on_time, self.finished)
 
 
-def monthly_trend(*, filters: Filters) -> list[MonthPoint]:
+def monthly_trend(*, filters: Filters, rows: Rows | None = None) -> list[MonthPoint]:
     """One point per month of the period (months without rows included as zeros)."""
-    rows: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for source in _sources(filters):
-        grouped = (
-            source.annotate(month=TruncMonth("day"))
-            .values("month")
-            .annotate(
-                received_sum=Sum("received"),
-                early=Sum("finished_early"),
-                on_time=Sum("finished_on_time"),
-                late=Sum("finished_late"),
-            )
-            .order_by()
-        )
-        for row in grouped:
-            month_row = rows[row.pop("month")]
-            for key, value in row.items():
-                month_row[key] += value or 0
+    by_month: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rollup_rows(filters) if rows is None else rows:
+        month_row = by_month[row["month"]]
+        month_row["received_sum"] += row["received"]
+        month_row["early"] += row["finished_early"]
+        month_row["on_time"] += row["finished_on_time"]
+        month_row["late"] += row["finished_late"]
+    rows_by_month = by_month
     points = []
     month = filters.first.replace(day=1)
     while month <= filters.last:
-        row = rows.get(month, {})
+        row = rows_by_month.get(month, {})
         points.append(
             MonthPoint(
                 month=month,
@@ -669,58 +698,54 @@ class AgencyRow:
         )
 
 
-def per_agency(*, filters: Filters) -> list[AgencyRow]:
-    """Headline figures per competent agency, one query."""
-    merged: dict[tuple[int, str, str], dict[str, int]] = defaultdict(
-        lambda: defaultdict(int)
-    )
-    for source in _sources(filters):
-        grouped = (
-            source.values("agency_id", "agency__code", "agency__name")
-            .annotate(
-                received_sum=Sum("received"),
-                online=Sum("received", filter=Q(channel=Dossier.Channel.ONLINE)),
-                counter=Sum("received", filter=Q(channel=Dossier.Channel.COUNTER)),
-                post=Sum("received", filter=Q(channel=Dossier.Channel.POST)),
-                withdrawn_sum=Sum("withdrawn"),
-                stopped_sum=Sum("stopped"),
-                early=Sum("finished_early"),
-                on_time=Sum("finished_on_time"),
-                late=Sum("finished_late"),
-                very=Sum("rated_very_satisfied"),
-                sat=Sum("rated_satisfied"),
-                dis=Sum("rated_dissatisfied"),
-            )
-            .order_by()
+def per_agency(*, filters: Filters, rows: Rows | None = None) -> list[AgencyRow]:
+    """Headline figures per competent agency, from the grouped rollup rows."""
+    merged: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    channel_names = dict(CHANNELS)
+    for row in rollup_rows(filters) if rows is None else rows:
+        values = merged[row["agency_id"]]
+        for name in (
+            "received",
+            "finished_early",
+            "finished_on_time",
+            "finished_late",
+            "withdrawn",
+            "stopped",
+            "rated_very_satisfied",
+            "rated_satisfied",
+            "rated_dissatisfied",
+        ):
+            values[name] += row[name]
+        channel = channel_names.get(row["channel"])
+        if channel is not None:
+            values[f"received_{channel}"] += row["received"]
+    names = {
+        pk: (code, name)
+        for pk, code, name in Agency.objects.filter(pk__in=list(merged)).values_list(
+            "pk", "code", "name"
         )
-        for row in grouped:
-            key = (row.pop("agency_id"), row.pop("agency__code"), row.pop("agency__name"))
-            for name, value in row.items():
-                merged[key][name] += value or 0
-    rows = [
-        {"agency_id": pk, "agency__code": code, "agency__name": name, **values}
-        for (pk, code, name), values in sorted(merged.items(), key=lambda item: item[0][1])
-    ]
-    return [
+    }
+    result = [
         AgencyRow(
-            agency_id=row["agency_id"],
-            code=row["agency__code"],
-            name=row["agency__name"],
-            received=row["received_sum"] or 0,
-            received_online=row["online"] or 0,
-            received_counter=row["counter"] or 0,
-            received_post=row["post"] or 0,
-            withdrawn=row["withdrawn_sum"] or 0,
-            stopped=row["stopped_sum"] or 0,
-            finished_early=row["early"] or 0,
-            finished_on_time=row["on_time"] or 0,
-            finished_late=row["late"] or 0,
-            very_satisfied=row["very"] or 0,
-            satisfied=row["sat"] or 0,
-            dissatisfied=row["dis"] or 0,
+            agency_id=pk,
+            code=names[pk][0],
+            name=names[pk][1],
+            received=values["received"],
+            received_online=values["received_online"],
+            received_counter=values["received_counter"],
+            received_post=values["received_post"],
+            finished_early=values["finished_early"],
+            finished_on_time=values["finished_on_time"],
+            finished_late=values["finished_late"],
+            very_satisfied=values["rated_very_satisfied"],
+            satisfied=values["rated_satisfied"],
+            dissatisfied=values["rated_dissatisfied"],
+            withdrawn=values["withdrawn"],
+            stopped=values["stopped"],
         )
-        for row in rows
+        for pk, values in merged.items()
     ]
+    return sorted(result, key=lambda row: row.code)
 
 
 # --- drill-down: the dossiers behind a number -----------------------------------------
@@ -753,9 +778,9 @@ def _open_at(moment: dt.datetime) -> Q:
 
 def _paused_at(moment: dt.datetime, kind: str) -> Exists:
     return Exists(
-        Pause.objects.filter(dossier=OuterRef("pk"), kind=kind, start__lt=moment).filter(
-            Q(end__isnull=True) | Q(end__gte=moment)
-        )
+        Pause.objects.filter(
+            dossier=OuterRef("pk"), kind=kind, start__lt=moment
+        ).filter(Q(end__isnull=True) | Q(end__gte=moment))
     )
 
 

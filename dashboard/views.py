@@ -40,8 +40,10 @@ def _filters(request: HttpRequest) -> tuple[PeriodForm, selectors.Filters | None
     return form, filters
 
 
-def _trend_chart(filters: selectors.Filters) -> tuple[list[selectors.MonthPoint], charts.Chart]:
-    trend = selectors.monthly_trend(filters=filters)
+def _trend_chart(
+    filters: selectors.Filters, rows: selectors.Rows
+) -> tuple[list[selectors.MonthPoint], charts.Chart]:
+    trend = selectors.monthly_trend(filters=filters, rows=rows)
     chart = charts.bar_line_chart(
         labels=[point.month.strftime("%m/%Y") for point in trend],
         bars=[point.received for point in trend],
@@ -57,7 +59,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     if filters is None:
         return render(request, "dashboard/index.html", {"form": form}, status=400)
-    trend, chart = _trend_chart(filters)
+    rows = selectors.rollup_rows(filters)
+    trend, chart = _trend_chart(filters, rows)
     return render(
         request,
         "dashboard/index.html",
@@ -65,10 +68,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "query": filters.query_string(),
-            "figures": selectors.indicators(filters=filters),
+            "figures": selectors.indicators(filters=filters, rows=rows),
             "trend": trend,
             "chart": chart,
-            "agencies": selectors.per_agency(filters=filters),
+            "agencies": selectors.per_agency(filters=filters, rows=rows),
         },
     )
 
@@ -113,7 +116,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboard/index.html", {"form": form}, status=400)
     content = exports.report_workbook(
         filters=filters,
-        rows=selectors.per_agency(filters=filters),
+        rows=selectors.per_agency(filters=filters, rows=selectors.rollup_rows(filters)),
         stock_end=selectors.stock_by_agency(filters, filters.last),
         stock_start=selectors.stock_by_agency(
             filters, filters.first - dt.timedelta(days=1)
@@ -129,9 +132,13 @@ def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     if filters is None:
         return render(request, "dashboard/index.html", {"form": form}, status=400)
-    rows = selectors.ledger(user=request.user, filters=filters).iterator(chunk_size=2000)
+    rows = selectors.ledger(user=request.user, filters=filters).iterator(
+        chunk_size=2000
+    )
     content = exports.ledger_workbook(filters=filters, dossiers=rows)
-    return _xlsx(content, f"so-theo-doi-{filters.first:%Y%m%d}-{filters.last:%Y%m%d}.xlsx")
+    return _xlsx(
+        content, f"so-theo-doi-{filters.first:%Y%m%d}-{filters.last:%Y%m%d}.xlsx"
+    )
 
 
 @require_GET
@@ -144,15 +151,18 @@ def public(request: HttpRequest) -> HttpResponse:
     filters = selectors.public_filters(
         first=data["first"], last=data["last"], agency=data["agency"]
     )
-    trend, chart = _trend_chart(filters)
+    rows = selectors.rollup_rows(filters)
+    trend, chart = _trend_chart(filters, rows)
     return render(
         request,
         "dashboard/public.html",
         {
             "form": form,
             "filters": filters,
-            "figures": selectors.indicators(filters=filters, with_feedback=False),
-            "agencies": selectors.per_agency(filters=filters),
+            "figures": selectors.indicators(
+                filters=filters, with_feedback=False, rows=rows
+            ),
+            "agencies": selectors.per_agency(filters=filters, rows=rows),
             "trend": trend,
             "chart": chart,
         },

@@ -59,16 +59,16 @@ class History:
                 actor=self.staff["clerk"],
                 procedure=self.procedure,
                 receiving_agency=self.procedure.receiving_agencies.get(),
-                applicant=services.Applicant(
-                    name="Nguyễn Văn An", phone="0912345678"
-                ),
+                applicant=services.Applicant(name="Nguyễn Văn An", phone="0912345678"),
                 channel=channel,
             )
 
     def assign(self, dossier: Dossier, moment: dt.datetime) -> Dossier:
         with self._at(moment):
             return services.dossier_assign(
-                dossier=dossier, actor=self.staff["clerk"], specialist=self.staff["specialist"]
+                dossier=dossier,
+                actor=self.staff["clerk"],
+                specialist=self.staff["specialist"],
             )
 
     def approve(self, dossier: Dossier, moment: dt.datetime) -> Dossier:

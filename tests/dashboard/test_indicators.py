@@ -12,6 +12,7 @@ from dashboard.selectors import Filters, filters_for_user, indicators
 from dashboard.services import rollups_rebuild, snapshots_take
 from dossiers.models import Dossier
 from tests.dashboard.conftest import at
+from tests.dossiers.factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,8 @@ def test_indicator_766_points(march):
     assert by_code["3.3"].points == Decimal("0.00")
     # 4.1: no result carries a file
     assert by_code["4.1"].rate == Decimal("0.00")
-    assert by_code["4.3"].rate is None and by_code["4.3"].points is None
+    assert by_code["4.3"].rate is None
+    assert by_code["4.3"].points is None
     # 5.4: 100 − 3/7 late (42.86) − 0 dissatisfied, threshold 90 → 57.14 × 6 ÷ 90
     assert by_code["5.4"].rate == Decimal("57.14")
     assert by_code["5.4"].points == Decimal("3.81")
@@ -171,10 +173,20 @@ def test_rebuild_reproduces_the_workflow_counters(march):
     def table():
         return sorted(
             DailyDossierRollup.objects.values_list(
-                "day", "procedure_id", "channel", "received", "finished_early",
-                "finished_on_time", "finished_late", "withdrawn", "apologies",
-                "supplement_requests", "results", "timed_count",
-                "processing_hours_sum", "legal_hours_sum",
+                "day",
+                "procedure_id",
+                "channel",
+                "received",
+                "finished_early",
+                "finished_on_time",
+                "finished_late",
+                "withdrawn",
+                "apologies",
+                "supplement_requests",
+                "results",
+                "timed_count",
+                "processing_hours_sum",
+                "legal_hours_sum",
             )
         )
 
@@ -207,11 +219,10 @@ def test_a_period_across_month_edges_adds_daily_and_monthly_rows(march, history)
 
 
 def test_a_procedure_filter_reads_daily_rows_and_past_stock(march, procedure):
-    from tests.dossiers.factories import ProcedureFactory
-
     other = ProcedureFactory(competent_agency=procedure.competent_agency)
     figures = indicators(filters=_march(procedure=procedure))
     assert figures.received == 9
-    assert figures.stock is not None and figures.stock.overdue == 1
+    assert figures.stock is not None
+    assert figures.stock.overdue == 1
     assert figures.stock.paused_supplement == 1
     assert indicators(filters=_march(procedure=other)).received == 0

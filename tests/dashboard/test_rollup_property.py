@@ -64,7 +64,7 @@ steps = st.lists(
 )
 
 
-class _Rollback(Exception):
+class RollbackExampleError(Exception):
     pass
 
 
@@ -72,35 +72,42 @@ def _day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
+def _add(expected: Counter, moment, dossier, counter) -> None:
+    key = (dossier.receiving_agency_id, dossier.procedure_id, dossier.channel)
+    expected[(_day(moment), *key, counter)] += 1
+
+
+def _recount_dossiers(expected: Counter) -> None:
+    for dossier in Dossier.objects.all():
+        if dossier.received_at:
+            _add(expected, dossier.received_at, dossier, "received")
+        if dossier.finished_at and dossier.timeliness:
+            _add(
+                expected, dossier.finished_at, dossier, f"finished_{dossier.timeliness}"
+            )
+        if dossier.state in ("withdrawn", "stopped"):
+            _add(expected, dossier.finished_at, dossier, dossier.state)
+        if dossier.returned_at:
+            _add(expected, dossier.returned_at, dossier, "returned")
+
+
 def _recount() -> Counter:
     """Expected counters from the dossiers and their rows, per (day, key, counter)."""
     expected: Counter = Counter()
-
-    def add(moment, dossier, counter):
-        key = (dossier.receiving_agency_id, dossier.procedure_id, dossier.channel)
-        expected[(_day(moment), *key, counter)] += 1
-
-    for dossier in Dossier.objects.all():
-        if dossier.received_at:
-            add(dossier.received_at, dossier, "received")
-        if dossier.finished_at and dossier.timeliness:
-            add(dossier.finished_at, dossier, f"finished_{dossier.timeliness}")
-        if dossier.state in ("withdrawn", "stopped"):
-            add(dossier.finished_at, dossier, dossier.state)
-        if dossier.returned_at:
-            add(dossier.returned_at, dossier, "returned")
-    for result in Result.objects.filter(approved_by__isnull=False).select_related(
+    _recount_dossiers(expected)
+    approved = Result.objects.filter(approved_by__isnull=False).select_related(
         "dossier"
-    ):
-        add(result.dossier.finished_at, result.dossier, "results")
+    )
+    for result in approved:
+        _add(expected, result.dossier.finished_at, result.dossier, "results")
     for apology in Apology.objects.select_related("dossier"):
-        add(apology.created_at, apology.dossier, "apologies")
+        _add(expected, apology.created_at, apology.dossier, "apologies")
     for request in SupplementRequest.objects.select_related("dossier"):
         received = request.dossier.received_at
         if received is not None and request.requested_at >= received:
-            add(request.requested_at, request.dossier, "supplement_requests")
+            _add(expected, request.requested_at, request.dossier, "supplement_requests")
     for payment in PaymentRequest.objects.select_related("dossier"):
-        add(payment.requested_at, payment.dossier, "payment_requests")
+        _add(expected, payment.requested_at, payment.dossier, "payment_requests")
     return expected
 
 
@@ -118,7 +125,13 @@ def _rollups() -> Counter:
 def _daily_by_month() -> Counter:
     found: Counter = Counter()
     for row in DailyDossierRollup.objects.all():
-        key = (row.day.replace(day=1), row.receiving_agency_id, row.agency_id, row.field_id, row.channel)
+        key = (
+            row.day.replace(day=1),
+            row.receiving_agency_id,
+            row.agency_id,
+            row.field_id,
+            row.channel,
+        )
         for counter in COUNTERS:
             found[(*key, counter)] += getattr(row, counter)
     return +found
@@ -127,7 +140,13 @@ def _daily_by_month() -> Counter:
 def _monthly() -> Counter:
     found: Counter = Counter()
     for row in MonthlyDossierRollup.objects.all():
-        key = (row.day, row.receiving_agency_id, row.agency_id, row.field_id, row.channel)
+        key = (
+            row.day,
+            row.receiving_agency_id,
+            row.agency_id,
+            row.field_id,
+            row.channel,
+        )
         for counter in COUNTERS:
             found[(*key, counter)] += getattr(row, counter)
     return +found
@@ -136,7 +155,9 @@ def _monthly() -> Counter:
 def _apply(history, dossiers, action, index, moment):
     h = history
     if action in ("intake", "intake_post"):
-        channel = Dossier.Channel.POST if action == "intake_post" else Dossier.Channel.COUNTER
+        channel = (
+            Dossier.Channel.POST if action == "intake_post" else Dossier.Channel.COUNTER
+        )
         dossiers.append(h.intake(moment, channel=channel))
         return
     if not dossiers:
@@ -149,7 +170,11 @@ def _apply(history, dossiers, action, index, moment):
     elif action == "apologize":
         if dossier.appointment_at is None:
             return
-        h.apologize(dossier, moment, new=max(dossier.appointment_at, moment) + dt.timedelta(days=3))
+        h.apologize(
+            dossier,
+            moment,
+            new=max(dossier.appointment_at, moment) + dt.timedelta(days=3),
+        )
     else:
         getattr(h, action)(dossier, moment)
 
@@ -185,12 +210,15 @@ def test_rollups_equal_a_recount(history, intakes, history_steps):
             rollups_rebuild(first=dt.date(2026, 3, 1), last=dt.date(2026, 4, 30))
             assert _rollups() == expected
             assert _monthly() == _daily_by_month()
-            assert sorted(
-                DailyDossierRollup.objects.exclude(timed_count=0).values_list(
-                    "day", "processing_hours_sum", "legal_hours_sum"
+            assert (
+                sorted(
+                    DailyDossierRollup.objects.exclude(timed_count=0).values_list(
+                        "day", "processing_hours_sum", "legal_hours_sum"
+                    )
                 )
-            ) == hours
+                == hours
+            )
             assert all(h[1] >= Decimal(0) for h in hours)
-            raise _Rollback
-    except _Rollback:
+            raise RollbackExampleError
+    except RollbackExampleError:
         pass
