@@ -624,10 +624,10 @@ def step_dossier_history(  # noqa: C901, PLR0912, PLR0915
             for a, f, t, when, actor in events
         )
         if (number + 1) % BATCH == 0:
-            for table, value in writer.flush(cursor).items():
-                counts[table] = counts.get(table, 0) + value
-    for table, value in writer.flush(cursor).items():
-        counts[table] = counts.get(table, 0) + value
+            for written_table, written in writer.flush(cursor).items():
+                counts[written_table] = counts.get(written_table, 0) + written
+    for written_table, written in writer.flush(cursor).items():
+        counts[written_table] = counts.get(written_table, 0) + written
     counts["dashboard_dailydossierrollup"] = _fill_rollups(cursor)
     counts["dashboard_dailyopensnapshot"] = _fill_snapshots(cursor, first_day, now)
     return counts

@@ -46,7 +46,7 @@ class Chart:
 def _nice_max(value: int) -> int:
     if value <= 5:
         return 5
-    magnitude = 10 ** (len(str(value)) - 1)
+    magnitude = int(10 ** (len(str(value)) - 1))
     for step in (1, 2, 5, 10):
         if value <= step * magnitude:
             return step * magnitude

@@ -309,15 +309,15 @@ def recount_flows(*, first: dt.date, last: dt.date) -> dict[Key, dict[str, Any]]
         .order_by()
     )
     for rated in ratings:
-        counter = RATING_COUNTERS.get(rated["value"])
-        if counter:
+        rating_counter = RATING_COUNTERS.get(rated["value"])
+        if rating_counter:
             key = (
                 rated["day"],
                 rated["dossier__receiving_agency_id"],
                 rated["dossier__procedure_id"],
                 rated["dossier__channel"],
             )
-            rows[key][counter] += rated["n"]
+            rows[key][rating_counter] += rated["n"]
     return {key: dict(value) for key, value in rows.items() if any(value.values())}
 
 
