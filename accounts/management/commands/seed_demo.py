@@ -16,7 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.demo import DEMO_PASSWORD
 
 # Each step is "module.function"; a step returns (login, description) pairs to print.
-DEMO_STEPS: tuple[str, ...] = ("accounts.demo.seed", "procedures.demo.seed")
+DEMO_STEPS: tuple[str, ...] = (
+    "accounts.demo.seed",
+    "procedures.demo.seed",
+    "dashboard.demo.seed",
+)
 
 
 def _load(dotted: str) -> Callable[[], Any]:
