@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from dashboard import charts, exports, selectors
 from dashboard.forms import PeriodForm
 
+MAX_LEDGER_ROWS = 50_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -132,10 +134,20 @@ def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     if filters is None:
         return render(request, "dashboard/index.html", {"form": form}, status=400)
-    rows = selectors.ledger(user=request.user, filters=filters).iterator(
-        chunk_size=2000
+    rows = selectors.ledger(user=request.user, filters=filters)
+    if rows.count() > MAX_LEDGER_ROWS:
+        form.add_error(
+            None,
+            _(
+                "The ledger would hold more than %(limit)s dossiers: choose a shorter "
+                "period or one agency."
+            )
+            % {"limit": f"{MAX_LEDGER_ROWS:,}".replace(",", ".")},
+        )
+        return render(request, "dashboard/index.html", {"form": form}, status=400)
+    content = exports.ledger_workbook(
+        filters=filters, dossiers=rows.iterator(chunk_size=2000)
     )
-    content = exports.ledger_workbook(filters=filters, dossiers=rows)
     return _xlsx(
         content, f"so-theo-doi-{filters.first:%Y%m%d}-{filters.last:%Y%m%d}.xlsx"
     )

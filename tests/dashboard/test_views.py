@@ -211,3 +211,13 @@ def test_manager_of_a_commune_membership_role_is_required(client, agencies):
     ).user
     client.force_login(leader)
     assert client.get(reverse("dashboard:index")).status_code == 404
+
+
+def test_a_ledger_too_long_is_refused_with_a_message(
+    client, manager, month, monkeypatch
+):
+    monkeypatch.setattr("dashboard.views.MAX_LEDGER_ROWS", 3)
+    client.force_login(manager)
+    response = client.get(reverse("dashboard:ledger"), MARCH)
+    assert response.status_code == 400
+    assert "3" in str(response.context["form"].non_field_errors())
