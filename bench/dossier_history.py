@@ -700,8 +700,8 @@ def _fill_rollups(cursor: Any) -> int:
     sums = ", ".join(f"sum({c})" for c in COUNTERS)
     cursor.execute(
         f"INSERT INTO dashboard_monthlydossierrollup ({', '.join(MONTHLY_KEY)}, {', '.join(COUNTERS)}) "
-        f"SELECT date_trunc('month', day)::date, receiving_agency_id, agency_id, field_id, channel, {sums} "
-        "FROM dashboard_dailydossierrollup GROUP BY 1, 2, 3, 4, 5"
+        f"SELECT date_trunc('month', day)::date, receiving_agency_id, agency_id, channel, {sums} "
+        "FROM dashboard_dailydossierrollup GROUP BY 1, 2, 3, 4"
     )
     return written
 

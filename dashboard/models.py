@@ -53,8 +53,8 @@ STOCK_COUNTERS = (
 )
 
 
-class _Grouped(models.Model):
-    """(day, receiving agency, competent agency, field, channel)."""
+class _Base(models.Model):
+    """(day, receiving agency, competent agency, channel)."""
 
     day = models.DateField(_("day"))
     agency = models.ForeignKey(
@@ -69,6 +69,15 @@ class _Grouped(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    channel = models.PositiveSmallIntegerField(_("channel"))
+
+    class Meta:
+        abstract = True
+
+
+class _Grouped(_Base):
+    """… and the field of the procedure."""
+
     field = models.ForeignKey(
         Field,
         verbose_name=_("field"),
@@ -77,7 +86,6 @@ class _Grouped(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    channel = models.PositiveSmallIntegerField(_("channel"))
 
     class Meta:
         abstract = True
@@ -147,6 +155,7 @@ class DailyDossierRollup(_Keyed, _Counters):
         indexes = [
             models.Index(fields=["day", "agency"], name="dashboard_rollup_day_agency"),
             models.Index(fields=["procedure", "day"], name="dashboard_rollup_proc_day"),
+            models.Index(fields=["field", "day"], name="dashboard_rollup_field_day"),
         ]
 
     def __str__(self) -> str:
@@ -155,18 +164,18 @@ class DailyDossierRollup(_Keyed, _Counters):
         )
 
 
-class MonthlyDossierRollup(_Grouped, _Counters):
-    """The same counters per month without the procedure: a province-year reads a few
-    thousand rows whatever the size of the catalogue. `day` is the month's first day."""
+class MonthlyDossierRollup(_Base, _Counters):
+    """The same counters per month, without procedure or field: a province-year reads
+    a few thousand rows whatever the size of the catalogue. `day` is the month's
+    first day. Filters on a field or a procedure read the daily rows instead."""
 
     class Meta:
         verbose_name = _("monthly dossier rollup")
         verbose_name_plural = _("monthly dossier rollups")
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "receiving_agency", "agency", "field", "channel"],
+                fields=["day", "receiving_agency", "agency", "channel"],
                 name="dashboard_monthly_key",
-                nulls_distinct=False,
             )
         ]
         indexes = [

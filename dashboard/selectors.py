@@ -82,11 +82,11 @@ def _next_month(day: dt.date) -> dt.date:
 
 def _source_ranges(filters: Filters) -> list[tuple[type[Any], dt.date, dt.date]]:
     """(table, first day, day after) covering the period: monthly rows for its whole
-    months (unless a procedure is chosen: monthly rows have none), daily rows for
-    the edge days."""
+    months (unless a field or procedure is chosen: monthly rows have neither),
+    daily rows for the edge days."""
     first, after = filters.first, filters.last + dt.timedelta(days=1)
     daily, monthly = DailyDossierRollup, MonthlyDossierRollup
-    if filters.procedure is not None:
+    if filters.procedure is not None or filters.field is not None:
         return [(daily, first, after)]
     months_from = first if first.day == 1 else _next_month(first)
     months_to = after if after.day == 1 else after.replace(day=1)

@@ -141,7 +141,7 @@ def _upsert_sql(
 
 
 DAILY_KEY = ("day", "receiving_agency_id", "procedure_id", "channel")
-MONTHLY_KEY = ("day", "receiving_agency_id", "agency_id", "field_id", "channel")
+MONTHLY_KEY = ("day", "receiving_agency_id", "agency_id", "channel")
 
 
 def upsert_deltas(rows: Mapping[Key, Mapping[str, Any]]) -> None:
@@ -162,7 +162,7 @@ def upsert_deltas(rows: Mapping[Key, Mapping[str, Any]]) -> None:
         agency, field = procedures[procedure]
         counters = tuple(deltas.get(c, 0) for c in COUNTERS)
         daily.append((day, receiving, procedure, channel, agency, field, *counters))
-        month = monthly[(day.replace(day=1), receiving, agency, field, channel)]
+        month = monthly[(day.replace(day=1), receiving, agency, channel)]
         for counter, value in deltas.items():
             month[counter] += value
     with connection.cursor() as cursor:
@@ -352,8 +352,8 @@ def _rebuild_months(*, first: dt.date, last: dt.date) -> None:
         cursor.execute(
             f"INSERT INTO {monthly} ({', '.join(MONTHLY_KEY)}, {', '.join(COUNTERS)}) "  # noqa: S608
             f"SELECT date_trunc('month', day)::date, receiving_agency_id, agency_id, "
-            f"field_id, channel, {sums} FROM {daily} "
-            "WHERE day >= %s AND day < %s GROUP BY 1, 2, 3, 4, 5",
+            f"channel, {sums} FROM {daily} "
+            "WHERE day >= %s AND day < %s GROUP BY 1, 2, 3, 4",
             [first, _next_month(last)],
         )
 

@@ -129,7 +129,6 @@ def _daily_by_month() -> Counter:
             row.day.replace(day=1),
             row.receiving_agency_id,
             row.agency_id,
-            row.field_id,
             row.channel,
         )
         for counter in COUNTERS:
@@ -144,7 +143,6 @@ def _monthly() -> Counter:
             row.day,
             row.receiving_agency_id,
             row.agency_id,
-            row.field_id,
             row.channel,
         )
         for counter in COUNTERS:
