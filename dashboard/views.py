@@ -4,18 +4,22 @@ and the public statistics page."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from dashboard import charts, exports, selectors
 from dashboard.forms import PeriodForm
 
+Figure = tuple[Any, Any, str]
 MAX_LEDGER_ROWS = 50_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,6 +58,97 @@ def _trend_chart(
     return trend, chart
 
 
+def _groups(figures: selectors.Indicators) -> list[tuple[Any, list[Figure]]]:
+    """The headline figures by section: (label, value, drill-down metric or "")."""
+    channels = figures.received_by_channel
+    groups: list[tuple[Any, list[Figure]]] = [
+        (
+            pgettext_lazy("dashboard", "Received"),
+            [
+                (pgettext_lazy("dashboard", "Received"), figures.received, "received"),
+                (_lazy("At the counter"), channels["counter"], "received_counter"),
+                (_lazy("Online"), channels["online"], "received_online"),
+                (_lazy("By post"), channels["post"], "received_post"),
+                (_lazy("Online share (%)"), figures.online_share, ""),
+                (_lazy("Refused at intake"), figures.refused, "refused"),
+                (
+                    _lazy("Carried over from before the period"),
+                    figures.carried_over,
+                    "",
+                ),
+            ],
+        ),
+        (
+            _lazy("Finished"),
+            [
+                (_lazy("Early"), figures.finished_early, "finished_early"),
+                (_lazy("On time"), figures.finished_on_time, "finished_on_time"),
+                (_lazy("Late"), figures.finished_late, "finished_late"),
+                (_lazy("Early or on time (%)"), figures.on_time_rate, ""),
+                (
+                    pgettext_lazy("dashboard", "Withdrawn"),
+                    figures.withdrawn,
+                    "withdrawn",
+                ),
+                (_lazy("Stopped"), figures.stopped, "stopped"),
+                (_lazy("Results returned"), figures.returned, "returned"),
+                (
+                    _lazy("Average processing time (working days)"),
+                    figures.average_processing_days,
+                    "",
+                ),
+                (
+                    _lazy("Average legal time (working days)"),
+                    figures.average_legal_days,
+                    "",
+                ),
+            ],
+        ),
+    ]
+    stock = figures.stock
+    if stock is not None:
+        groups.append(
+            (
+                _lazy("Open at the end of the period"),
+                [
+                    (
+                        _lazy("In progress within the deadline"),
+                        stock.within,
+                        "in_progress_within",
+                    ),
+                    (
+                        _lazy("In progress, overdue"),
+                        stock.overdue,
+                        "in_progress_overdue",
+                    ),
+                    (
+                        _lazy("Waiting for a supplement"),
+                        stock.paused_supplement,
+                        "paused_supplement",
+                    ),
+                    (
+                        _lazy("Waiting for payment"),
+                        stock.paused_payment,
+                        "paused_payment",
+                    ),
+                ],
+            )
+        )
+    satisfaction = figures.satisfaction
+    groups.append(
+        (
+            _lazy("Satisfaction"),
+            [
+                (_lazy("Very satisfied"), satisfaction.very_satisfied, ""),
+                (_lazy("Satisfied"), satisfaction.satisfied, ""),
+                (_lazy("Not satisfied"), satisfaction.dissatisfied, ""),
+                (_lazy("Satisfaction index (%)"), satisfaction.index, ""),
+            ],
+        )
+    )
+    return groups
+
+
 @never_cache
 @login_required
 @require_GET
@@ -63,6 +158,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboard/index.html", {"form": form}, status=400)
     rows = selectors.rollup_rows(filters)
     trend, chart = _trend_chart(filters, rows)
+    figures = selectors.indicators(filters=filters, rows=rows)
     return render(
         request,
         "dashboard/index.html",
@@ -70,7 +166,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "query": filters.query_string(),
-            "figures": selectors.indicators(filters=filters, rows=rows),
+            "figures": figures,
+            "groups": _groups(figures),
             "trend": trend,
             "chart": chart,
             "agencies": selectors.per_agency(filters=filters, rows=rows),
