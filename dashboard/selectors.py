@@ -334,7 +334,8 @@ def rollup_rows(filters: Filters) -> Rows:
 
     Each row has "agency_id" (None in a month row) or "month" (None in an agency row).
     """
-    selects, params = [], []
+    selects: list[str] = []
+    params: list[Any] = []
     columns = ", ".join(("agency_id", "channel", *_SUMMED))
     for model, first, after in _source_ranges(filters):
         where = ["day >= %s", "day < %s"]

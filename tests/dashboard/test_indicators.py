@@ -226,3 +226,9 @@ def test_a_procedure_filter_reads_daily_rows_and_past_stock(march, procedure):
     assert figures.stock.overdue == 1
     assert figures.stock.paused_supplement == 1
     assert indicators(filters=_march(procedure=other)).received == 0
+
+
+def test_a_field_filter_reads_daily_rows(march, procedure):
+    other_field = ProcedureFactory(competent_agency=procedure.competent_agency).field
+    assert indicators(filters=_march(field=procedure.field)).received == 9
+    assert indicators(filters=_march(field=other_field)).received == 0
