@@ -52,7 +52,11 @@ class History:
         return time_machine.travel(moment, tick=False)
 
     def intake(
-        self, moment: dt.datetime, *, channel: int = Dossier.Channel.COUNTER
+        self,
+        moment: dt.datetime,
+        *,
+        channel: int = Dossier.Channel.COUNTER,
+        owner: User | None = None,
     ) -> Dossier:
         with self._at(moment):
             return services.dossier_intake(
@@ -61,6 +65,7 @@ class History:
                 receiving_agency=self.procedure.receiving_agencies.get(),
                 applicant=services.Applicant(name="Nguyễn Văn An", phone="0912345678"),
                 channel=channel,
+                owner=owner,
             )
 
     def assign(self, dossier: Dossier, moment: dt.datetime) -> Dossier:
