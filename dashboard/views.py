@@ -11,8 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -63,42 +62,50 @@ def _groups(figures: selectors.Indicators) -> list[tuple[Any, list[Figure]]]:
     channels = figures.received_by_channel
     groups: list[tuple[Any, list[Figure]]] = [
         (
-            pgettext_lazy("dashboard", "Received"),
+            gettext_lazy("Dossiers received"),
             [
-                (pgettext_lazy("dashboard", "Received"), figures.received, "received"),
-                (_lazy("At the counter"), channels["counter"], "received_counter"),
-                (_lazy("Online"), channels["online"], "received_online"),
-                (_lazy("By post"), channels["post"], "received_post"),
-                (_lazy("Online share (%)"), figures.online_share, ""),
-                (_lazy("Refused at intake"), figures.refused, "refused"),
                 (
-                    _lazy("Carried over from before the period"),
+                    pgettext_lazy("dashboard", "Received"),
+                    figures.received,
+                    "received",
+                ),
+                (
+                    gettext_lazy("At the counter"),
+                    channels["counter"],
+                    "received_counter",
+                ),
+                (gettext_lazy("Online"), channels["online"], "received_online"),
+                (gettext_lazy("By post"), channels["post"], "received_post"),
+                (gettext_lazy("Online share (%)"), figures.online_share, ""),
+                (gettext_lazy("Refused at intake"), figures.refused, "refused"),
+                (
+                    gettext_lazy("Carried over from before the period"),
                     figures.carried_over,
                     "",
                 ),
             ],
         ),
         (
-            _lazy("Finished"),
+            gettext_lazy("Finished"),
             [
-                (_lazy("Early"), figures.finished_early, "finished_early"),
-                (_lazy("On time"), figures.finished_on_time, "finished_on_time"),
-                (_lazy("Late"), figures.finished_late, "finished_late"),
-                (_lazy("Early or on time (%)"), figures.on_time_rate, ""),
+                (gettext_lazy("Early"), figures.finished_early, "finished_early"),
+                (gettext_lazy("On time"), figures.finished_on_time, "finished_on_time"),
+                (gettext_lazy("Late"), figures.finished_late, "finished_late"),
+                (gettext_lazy("Early or on time (%)"), figures.on_time_rate, ""),
                 (
                     pgettext_lazy("dashboard", "Withdrawn"),
                     figures.withdrawn,
                     "withdrawn",
                 ),
-                (_lazy("Stopped"), figures.stopped, "stopped"),
-                (_lazy("Results returned"), figures.returned, "returned"),
+                (gettext_lazy("Stopped"), figures.stopped, "stopped"),
+                (gettext_lazy("Results returned"), figures.returned, "returned"),
                 (
-                    _lazy("Average processing time (working days)"),
+                    gettext_lazy("Average processing time (working days)"),
                     figures.average_processing_days,
                     "",
                 ),
                 (
-                    _lazy("Average legal time (working days)"),
+                    gettext_lazy("Average legal time (working days)"),
                     figures.average_legal_days,
                     "",
                 ),
@@ -109,25 +116,25 @@ def _groups(figures: selectors.Indicators) -> list[tuple[Any, list[Figure]]]:
     if stock is not None:
         groups.append(
             (
-                _lazy("Open at the end of the period"),
+                gettext_lazy("Open at the end of the period"),
                 [
                     (
-                        _lazy("In progress within the deadline"),
+                        gettext_lazy("In progress within the deadline"),
                         stock.within,
                         "in_progress_within",
                     ),
                     (
-                        _lazy("In progress, overdue"),
+                        gettext_lazy("In progress, overdue"),
                         stock.overdue,
                         "in_progress_overdue",
                     ),
                     (
-                        _lazy("Waiting for a supplement"),
+                        gettext_lazy("Waiting for a supplement"),
                         stock.paused_supplement,
                         "paused_supplement",
                     ),
                     (
-                        _lazy("Waiting for payment"),
+                        gettext_lazy("Waiting for payment"),
                         stock.paused_payment,
                         "paused_payment",
                     ),
@@ -137,12 +144,12 @@ def _groups(figures: selectors.Indicators) -> list[tuple[Any, list[Figure]]]:
     satisfaction = figures.satisfaction
     groups.append(
         (
-            _lazy("Satisfaction"),
+            gettext_lazy("Satisfaction"),
             [
-                (_lazy("Very satisfied"), satisfaction.very_satisfied, ""),
-                (_lazy("Satisfied"), satisfaction.satisfied, ""),
-                (_lazy("Not satisfied"), satisfaction.dissatisfied, ""),
-                (_lazy("Satisfaction index (%)"), satisfaction.index, ""),
+                (gettext_lazy("Very satisfied"), satisfaction.very_satisfied, ""),
+                (gettext_lazy("Satisfied"), satisfaction.satisfied, ""),
+                (gettext_lazy("Not satisfied"), satisfaction.dissatisfied, ""),
+                (gettext_lazy("Satisfaction index (%)"), satisfaction.index, ""),
             ],
         )
     )
