@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -14,7 +16,29 @@ from accounts.models import User
 from accounts.validators import normalize_phone
 
 
+class PortalSite:
+    """What allauth's emails call the site: the centre's name and the public host
+    (allauth would otherwise use the request's host name for both)."""
+
+    def __init__(self) -> None:
+        self.name = settings.PORTAL_CENTRE_NAME
+        self.domain = urlsplit(settings.PORTAL_BASE_URL).netloc
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.PORTAL_PROVINCE_NAME}] {subject}"
+
+    def send_mail(
+        self, template_prefix: str, email: str, context: dict[str, Any]
+    ) -> None:
+        super().send_mail(
+            template_prefix, email, {**context, "current_site": PortalSite()}
+        )
+
     def clean_phone(self, phone: str) -> str:
         try:
             return normalize_phone(phone)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -52,3 +53,14 @@ def user_has_role_in(
 
 def user_is_staff_member(*, user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and Membership.objects.filter(user=user).exists())
+
+
+def user_has_second_factor(*, user: User | AnonymousUser) -> bool:
+    """True when the user logs in with an authenticator app (TOTP) as well as a
+    password. Staff must have one before acting on dossiers (issue 10 enforces it)."""
+    if not user.is_authenticated:
+        return False
+    has_totp: bool = Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists()
+    return has_totp

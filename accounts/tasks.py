@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 
 from accounts.models import User
+from portal.observability import get_request_id
 
 
 @shared_task(name="accounts.record_worker_probe")
@@ -19,3 +20,14 @@ def record_worker_probe(*, user_id: int, key: str) -> None:
     user = User.objects.get(pk=user_id)
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.set(key, user.email or "", ex=300)
+
+
+@shared_task(name="accounts.record_request_id_probe")
+def record_request_id_probe(*, key: str) -> None:
+    """Store the request id the worker sees for this task under `key` in Redis.
+
+    Proves, in the integration suite and for operators, that a web request's id
+    travels with the tasks it publishes.
+    """
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.set(key, get_request_id(), ex=300)

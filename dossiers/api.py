@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Manager, QuerySet
 from django.http import FileResponse
 from django.urls import path
@@ -28,6 +29,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Agency, User
+from accounts.validators import normalize_phone
 from dossiers import services
 from dossiers.documents import private_storage
 from dossiers.exceptions import (
@@ -150,6 +152,22 @@ def _uploads_from(request: Request, procedure: Procedure) -> list[services.Uploa
     return uploads
 
 
+def _account_by_phone(raw: str) -> User | None:
+    """The citizen account a counter dossier belongs to, when the clerk names one."""
+    if not raw.strip():
+        return None
+    try:
+        phone = normalize_phone(raw)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError({"owner_phone": list(exc.messages)}) from exc
+    owner = User.objects.filter(phone=phone, is_active=True).first()
+    if owner is None:
+        raise exceptions.ValidationError(
+            {"owner_phone": [_("No account uses this mobile number.")]}
+        )
+    return owner
+
+
 DETAIL_EXAMPLE = OpenApiExample(
     "A received dossier",
     value={
@@ -263,6 +281,7 @@ class DossierListCreateView(APIView):
             if in_scope(user, agency, (CLERK,)):
                 dossier = services.dossier_intake(
                     actor=user,
+                    owner=_account_by_phone(data["owner_phone"]),
                     procedure=procedure,
                     receiving_agency=agency,
                     applicant=applicant,
@@ -356,7 +375,7 @@ class DossierDocumentDownloadView(APIView):
         if attachment is None:
             raise exceptions.NotFound(_("No such document."))
         response = FileResponse(
-            private_storage.open(attachment.storage_name, "rb"),
+            private_storage().open(attachment.storage_name, "rb"),
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,

@@ -11,7 +11,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import IO
 
 import filetype
@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 
 from dossiers.exceptions import DossierValidationError, UploadTooLargeError
@@ -33,17 +32,14 @@ _UNSAFE_RE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 _HEAD_BYTES = 8192
 
 
-class PrivateStorage(LazyObject):  # type: ignore[type-arg]
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(
-            location=settings.MEDIA_ROOT / "private" / "dossiers",
-            base_url=None,
-            file_permissions_mode=0o640,
-            directory_permissions_mode=0o750,
-        )
-
-
-private_storage = PrivateStorage()
+def private_storage() -> FileSystemStorage:
+    """The private store, built from the current settings (cheap; no URL at all)."""
+    return FileSystemStorage(
+        location=Path(settings.MEDIA_ROOT) / "private" / "dossiers",
+        base_url=None,
+        file_permissions_mode=0o640,
+        directory_permissions_mode=0o750,
+    )
 
 
 @dataclass(frozen=True)
@@ -111,4 +107,4 @@ def store(upload: IO[bytes], *, extension: str) -> str:
     folder = timezone.localdate().strftime("%Y/%m")
     name = f"{folder}/{uuid.uuid4().hex}.{extension}"
     upload.seek(0)
-    return str(private_storage.save(name, File(upload)))
+    return str(private_storage().save(name, File(upload)))

@@ -1,8 +1,9 @@
 """Dossier notices: the events citizens are told about (design.md §5).
 
 Services call `dossier_event_notify` inside their transaction. It builds the message
-context; the SMS outbox (notifications app) is wired in here at merge time, writing
-its `SmsMessage` row in the same transaction.
+context and writes the SMS to the outbox (notifications app) in that same
+transaction: the message exists if and only if the transition committed, and it is
+sent by a Celery worker after the commit.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierEvent
+from notifications.constants import SmsChannel
+from notifications.services import sms_enqueue
 
 
 class DossierNotice(models.TextChoices):
@@ -62,4 +65,41 @@ def dossier_event_notify(
 
         extra = {"rating_link": rating_link_for(dossier=dossier), **(extra or {})}
     # --- end feedback ---
-    return notice_context(dossier=dossier, extra=extra)
+    context = notice_context(dossier=dossier, extra=extra)
+    if event == DossierNotice.APOLOGY:
+        context.setdefault("new_appointment", context["appointment"])
+    _enqueue_sms(dossier=dossier, event=event, context=context)
+    return context
+
+
+_SMS_CHANNELS = {
+    Dossier.Channel.COUNTER: SmsChannel.COUNTER,
+    Dossier.Channel.ONLINE: SmsChannel.ONLINE,
+    Dossier.Channel.POST: SmsChannel.POST,
+}
+
+
+def _enqueue_sms(*, dossier: Dossier, event: str, context: dict[str, str]) -> None:
+    """Queue the citizen's SMS for `event`, keyed by the audit row just written.
+
+    The key makes the message idempotent per transition: the same transition never
+    yields two messages, and two transitions of the same kind (a second supplement
+    request) each yield their own.
+    """
+    if not dossier.applicant_phone:
+        return
+    latest_event_id = (
+        DossierEvent.objects.filter(dossier=dossier)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    sms_enqueue(
+        event=event,
+        phone=dossier.applicant_phone,
+        channel=_SMS_CHANNELS[Dossier.Channel(dossier.channel)],
+        context=context,
+        idempotency_key=f"dossier:{dossier.pk}:{event}:{latest_event_id or 0}",
+        dossier_id=dossier.pk,
+        dossier_code=dossier.code or "",
+    )

@@ -169,6 +169,15 @@ class DossierCreateSerializer(serializers.Serializer[Any]):
         max_length=20, required=False, default=""
     )
     summary = serializers.CharField(max_length=500, required=False, default="")
+    owner_phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        default="",
+        help_text=_(
+            "Counter intake only: the mobile number of the applicant's account, so the "
+            "dossier shows in their list."
+        ),
+    )
 
 
 class DocumentUploadSerializer(serializers.Serializer[Any]):

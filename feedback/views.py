@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -132,7 +133,8 @@ def rate_dossier(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def kiosk_start(request: HttpRequest, code: str) -> HttpResponse:
-    """Staff only: open the rating form for this dossier on this tablet."""
+    """Staff only: open the rating form for this dossier on this tablet, logging the
+    clerk out of it."""
     user = _user(request)
     dossier = get_object_or_404(
         Dossier.objects.select_related("receiving_agency", "procedure"), code=code
@@ -141,8 +143,14 @@ def kiosk_start(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     if request.method == "GET":
         return render(request, "feedback/kiosk_start.html", {"dossier": dossier})
-    if not request.session.session_key:
-        request.session.save()
+    try:
+        services.kiosk_check(dossier=dossier, clerk=user)
+    except FeedbackError as error:
+        return _refused(request, error)
+    # The tablet goes to the citizen: it must not carry the clerk's session. The
+    # form is bound to the fresh anonymous session; the invitation names the clerk.
+    logout(request)
+    request.session.save()
     try:
         token = services.kiosk_open(
             dossier=dossier,

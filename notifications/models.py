@@ -102,15 +102,6 @@ class SmsTemplate(models.Model):
         return text if self.accented else transliterate(text)
 
 
-class SmsMessageQuerySet(models.QuerySet["SmsMessage"]):
-    def claimable(self, *, lease_expired_before: object) -> SmsMessageQuerySet:
-        """Rows a worker may take: queued, or claimed by a worker that went silent."""
-        return self.filter(
-            models.Q(status=SmsStatus.QUEUED)
-            | models.Q(status=SmsStatus.SENDING, claimed_at__lt=lease_expired_before)
-        )
-
-
 class SmsMessage(models.Model):
     """One SMS in the transactional outbox; written in the caller's transaction."""
 
@@ -151,8 +142,6 @@ class SmsMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
-
-    objects = SmsMessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SMS message")

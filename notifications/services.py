@@ -97,16 +97,47 @@ def retry_countdown(attempts: int) -> float:
     return _random.uniform(0, ceiling)
 
 
+_CLAIM_SQL = """
+    UPDATE notifications_smsmessage
+       SET status = %(sending)s, attempts = attempts + 1, claimed_at = %(now)s
+     WHERE id = %(id)s
+       AND (status = %(queued)s OR (status = %(sending)s AND claimed_at < %(expired)s))
+    RETURNING *
+"""
+
+
 def _claim(message_id: int, now: datetime) -> SmsMessage | None:
+    """Take the row for this worker: queued, or claimed by a worker whose lease ran out.
+
+    One atomic UPDATE ... RETURNING: of two workers racing for the row, one gets it.
+    """
     lease = timedelta(seconds=settings.SMS_CLAIM_LEASE_SECONDS)
-    claimed = (
-        SmsMessage.objects.filter(pk=message_id)
-        .claimable(lease_expired_before=now - lease)
-        .update(status=SmsStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    params = {
+        "id": message_id,
+        "now": now,
+        "expired": now - lease,
+        "queued": SmsStatus.QUEUED.value,
+        "sending": SmsStatus.SENDING.value,
+    }
+    claimed = list(SmsMessage.objects.raw(_CLAIM_SQL, params))
+    return claimed[0] if claimed else None
+
+
+def _lease_remaining(message_id: int, now: datetime) -> float | None:
+    """Seconds until another worker's claim lapses; None if the row is done or gone.
+
+    A task redelivered after its worker died finds the row still claimed: it comes back
+    when the lease has run out instead of leaving the row to the sweep.
+    """
+    claimed_at = (
+        SmsMessage.objects.filter(pk=message_id, status=SmsStatus.SENDING)
+        .values_list("claimed_at", flat=True)
+        .first()
     )
-    if not claimed:
+    if claimed_at is None:
         return None
-    return SmsMessage.objects.get(pk=message_id)
+    lease_end = claimed_at + timedelta(seconds=settings.SMS_CLAIM_LEASE_SECONDS)
+    return max((lease_end - now).total_seconds(), 0.0) + 1.0
 
 
 def sms_message_send(*, message_id: int) -> float | None:
@@ -115,9 +146,10 @@ def sms_message_send(*, message_id: int) -> float | None:
     Returns the number of seconds after which to try again, or None when there is
     nothing more to do (sent, failed for good, or another worker holds the row).
     """
-    message = _claim(message_id, timezone.now())
+    now = timezone.now()
+    message = _claim(message_id, now)
     if message is None:
-        return None
+        return _lease_remaining(message_id, now)
     wait = ratelimit.seconds_until_allowed(message.phone)
     if wait > 0:
         # Deferred, not dropped; a deferral is not a delivery attempt.

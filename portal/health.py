@@ -5,6 +5,7 @@ from __future__ import annotations
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -47,4 +48,43 @@ def healthz(request: HttpRequest) -> JsonResponse:
             },
         },
         status=200 if healthy else 503,
+    )
+
+
+def check_migrations() -> tuple[bool, str]:
+    """True when every migration on disk has been applied to the database."""
+    try:
+        connection = connections["default"]
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        return False, type(error).__name__
+    if plan:
+        return False, f"{len(plan)} unapplied"
+    return True, "ok"
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: PostgreSQL, Redis and an up-to-date schema. A load balancer sends
+    traffic only to processes that answer 200 here."""
+    checks = {
+        "postgresql": check_database(),
+        "redis": check_redis(),
+    }
+    checks["migrations"] = (
+        check_migrations()
+        if checks["postgresql"][0]
+        else (False, "database unavailable")
+    )
+    ready = all(ok for ok, _detail in checks.values())
+    return JsonResponse(
+        {
+            "status": "ready" if ready else "not_ready",
+            "checks": {
+                name: {"ok": ok, "detail": d} for name, (ok, d) in checks.items()
+            },
+        },
+        status=200 if ready else 503,
     )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "portal",
     "accounts",
     "procedures",
     "worktime",
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.observability.RequestIdMiddleware",
+    "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,7 +140,10 @@ ACCOUNT_PHONE_VERIFICATION_ENABLED = env.bool(
     "ACCOUNT_PHONE_VERIFICATION_ENABLED", default=False
 )
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
-ACCOUNT_FORMS = {"signup": "accounts.forms.CitizenSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.CitizenSignupForm",
+    "change_phone": "accounts.forms.PortalChangePhoneForm",
+}
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_SESSION_REMEMBER = None
@@ -246,11 +252,9 @@ SMS_SWEEP_BATCH_SIZE = env.int("SMS_SWEEP_BATCH_SIZE", default=2000)
 SMS_RATE_LIMIT_PER_MINUTE = env.int("SMS_RATE_LIMIT_PER_MINUTE", default=5)
 SMS_QUEUE = env.str("SMS_QUEUE", default="sms")
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": SMS_QUEUE}}
-CELERY_BEAT_SCHEDULE = {
-    "sms-outbox-sweep": {
-        "task": "notifications.sweep_sms_outbox",
-        "schedule": float(SMS_SWEEP_INTERVAL_SECONDS),
-    },
+CELERY_BEAT_SCHEDULE["sms-outbox-sweep"] = {
+    "task": "notifications.sweep_sms_outbox",
+    "schedule": float(SMS_SWEEP_INTERVAL_SECONDS),
 }
 
 # --- dashboards (dashboard app) -------------------------------------------------------
@@ -262,6 +266,9 @@ CELERY_BEAT_SCHEDULE["dashboard-nightly-rollups"] = {
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Proxies in front of the app (nginx = 1). Throttles key on the client address;
+    # with 0, X-Forwarded-For is ignored so a client cannot choose its own key.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
@@ -285,6 +292,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStateEnum": "dossiers.models.DossierState",
+        "DossierChannelEnum": "dossiers.models.Dossier.Channel",
+        "ReturnChannelEnum": "dossiers.models.Dossier.ReturnChannel",
+        "TimelinessEnum": "dossiers.deadlines.Timeliness",
+        "DeadlineStatusEnum": "dossiers.deadlines.Progress",
+        "RatingValueEnum": "feedback.models.RatingValue",
+    },
 }
 
 # --- Portal ------------------------------------------------------------------------------
@@ -305,14 +320,32 @@ WORKTIME_WEEKEND_DAYS: list[int] = env.list(
 )
 WORKTIME_HOURS_PER_DAY = env.int("WORKTIME_HOURS_PER_DAY", default=8)
 
+# --- Observability ------------------------------------------------------------------
+# Logs: one JSON object per line (LOG_FORMAT=json, the default) or plain text for a
+# developer's terminal; every line carries the request id and never a full phone or
+# personal ID number (portal.observability.ContextFilter masks them).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "portal.observability.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.observability.JsonFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "celery": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- feedback: ratings and phản ánh, kiến nghị (deadlines in working days) ---
@@ -324,3 +357,9 @@ FEEDBACK_REFUSAL_DAYS = env.int("FEEDBACK_REFUSAL_DAYS", default=2)
 FEEDBACK_SUPPLEMENT_DAYS = env.int("FEEDBACK_SUPPLEMENT_DAYS", default=5)
 FEEDBACK_HANDLING_DAYS = env.int("FEEDBACK_HANDLING_DAYS", default=15)
 FEEDBACK_PUBLICATION_DAYS = env.int("FEEDBACK_PUBLICATION_DAYS", default=2)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset = no endpoint.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_CELERY_QUEUES: list[str] = env.list(
+    "METRICS_CELERY_QUEUES", default=["default", "sms"]
+)

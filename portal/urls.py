@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from portal import health, views
+from portal import health, metrics, views
 
 admin.site.site_header = _("One-stop portal administration")
 admin.site.site_title = _("One-stop portal")
@@ -13,9 +13,12 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("procedures/", include("procedures.urls")),
+    path("", include("dossiers.urls")),
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
     path("", include("feedback.urls")),

@@ -274,10 +274,10 @@ def _download(content: bytes, extension: str) -> HttpResponse:
 
 @admin.register(ProcedureEvent)
 class ProcedureEventAdmin(admin.ModelAdmin[ProcedureEvent]):
-    list_display = ["created_at", "procedure", "action", "actor", "note"]
+    list_display = ["created_at", "national_code", "version", "action", "actor", "note"]
     list_filter = ["action"]
-    search_fields = ["procedure__national_code", "procedure__name"]
-    list_select_related = ["procedure", "actor"]
+    search_fields = ["national_code", "procedure__name"]
+    list_select_related = ["actor"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

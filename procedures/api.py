@@ -16,7 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from procedures.models import Fee, Procedure, RequiredDocument
+from accounts.models import Agency
+from procedures.models import Fee, Field, Procedure, RequiredDocument
 from procedures.selectors import (
     MAX_QUERY_LENGTH,
     ONLINE_ANY,
@@ -62,11 +63,21 @@ class RequiredDocumentSerializer(serializers.ModelSerializer[RequiredDocument]):
         return request.build_absolute_uri(path) if request else path
 
 
+class FieldSerializer(serializers.ModelSerializer[Field]):
+    class Meta:
+        model = Field
+        fields = ["code", "name"]
+
+
+class AgencySerializer(serializers.ModelSerializer[Agency]):
+    class Meta:
+        model = Agency
+        fields = ["code", "name"]
+
+
 class ProcedureListSerializer(serializers.ModelSerializer[Procedure]):
-    field_code = serializers.CharField(source="field.code")
-    field_name = serializers.CharField(source="field.name")
-    agency_code = serializers.CharField(source="competent_agency.code")
-    agency_name = serializers.CharField(source="competent_agency.name")
+    field = FieldSerializer()
+    competent_agency = AgencySerializer()
     effective_processing_days = serializers.DecimalField(max_digits=6, decimal_places=2)
 
     class Meta:
@@ -75,11 +86,9 @@ class ProcedureListSerializer(serializers.ModelSerializer[Procedure]):
             "national_code",
             "version",
             "name",
-            "field_code",
-            "field_name",
+            "field",
             "level",
-            "agency_code",
-            "agency_name",
+            "competent_agency",
             "processing_days",
             "local_processing_days",
             "effective_processing_days",
@@ -90,9 +99,7 @@ class ProcedureListSerializer(serializers.ModelSerializer[Procedure]):
 class ProcedureDetailSerializer(ProcedureListSerializer):
     required_documents = RequiredDocumentSerializer(many=True)
     fees = FeeSerializer(many=True)
-    receiving_agencies = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
+    receiving_agencies = AgencySerializer(many=True)
 
     class Meta(ProcedureListSerializer.Meta):
         fields = [

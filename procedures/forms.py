@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
@@ -43,17 +44,22 @@ class CatalogueSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields = Field.objects.filter(procedures__status=Procedure.Status.PUBLISHED)
+        # EXISTS semi-joins: one index probe per field or agency, not a DISTINCT
+        # over every published procedure.
+        published = Procedure.objects.published()
+        fields = Field.objects.filter(
+            Exists(published.filter(field=OuterRef("pk")))
+        ).order_by("name")
+        agencies = Agency.objects.filter(
+            Exists(published.filter(competent_agency=OuterRef("pk")))
+        ).order_by("name")
         self.fields["field"].choices = [  # type: ignore[attr-defined]
             ("", _("All fields")),
-            *fields.distinct().order_by("name").values_list("code", "name"),
+            *fields.values_list("code", "name"),
         ]
-        agencies = Agency.objects.filter(
-            competent_procedures__status=Procedure.Status.PUBLISHED
-        )
         self.fields["agency"].choices = [  # type: ignore[attr-defined]
             ("", _("All agencies")),
-            *agencies.distinct().order_by("name").values_list("code", "name"),
+            *agencies.values_list("code", "name"),
         ]
 
 

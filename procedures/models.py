@@ -10,6 +10,7 @@ an amendment never rewrites a dossier already filed.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -17,6 +18,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Agency
 from procedures.search import Unaccent
@@ -68,7 +70,9 @@ class Procedure(models.Model):
 
     national_code = models.CharField(_("national code"), max_length=40, db_index=True)
     local_code = models.CharField(_("local code"), max_length=80, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(
+        pgettext_lazy("procedure", "version"), default=1
+    )
     name = models.CharField(_("name"), max_length=500)
     field = models.ForeignKey(
         Field,
@@ -167,6 +171,12 @@ class Procedure(models.Model):
                 fields=["status", "field", "level", "online_level"],
                 name="procedure_catalogue_filters",
             ),
+            # The catalogue browsed without a query: published, by name.
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(status="published"),
+                name="procedure_published_by_name",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -250,12 +260,16 @@ class ProcedureEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         IMPORTED = "imported", _("Imported")
 
+    # A deleted draft keeps its history: the code and version are copied here.
     procedure = models.ForeignKey(
         Procedure,
         verbose_name=_("procedure"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="events",
     )
+    national_code = models.CharField(_("national code"), max_length=40)
+    version = models.PositiveIntegerField(pgettext_lazy("procedure", "version"))
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -274,6 +288,11 @@ class ProcedureEvent(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return (
-            f"{self.procedure.national_code} v{self.procedure.version}: {self.action}"
-        )
+        return f"{self.national_code} v{self.version}: {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        procedure = self.procedure
+        if procedure is not None and not self.national_code:
+            self.national_code = procedure.national_code
+            self.version = procedure.version
+        super().save(*args, **kwargs)

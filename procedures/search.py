@@ -43,7 +43,7 @@ class TrigramWordMatches(models.Lookup[Any]):
 
     lookup_name = "trigram_word_matches"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{rhs} <%% {lhs}", [*rhs_params, *lhs_params]

@@ -95,7 +95,7 @@ def document_template(
         handle = document.template.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    filename = Path(document.template.name).name
+    filename = Path(document.template.name or "form").name
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type

@@ -3,7 +3,7 @@
 django-allauth ships no Vietnamese catalogue and makemessages does not scan
 site-packages, so this script extracts the msgids of the parts of allauth the
 portal uses (allauth.account, allauth.mfa without WebAuthn, and the shared
-layouts) from the installed sources with Django's makemessages (xgettext), then
+layouts) and of Django's password validators from the installed sources with Django's makemessages (xgettext), then
 merges them into locale_vendor/vi/LC_MESSAGES/django.po, keeping every existing
 translation. Optionally fills translations from a JSON object {msgid: msgstr}
 (plural entries take a list).
@@ -45,6 +45,12 @@ def allauth_root() -> Path:
     return Path(allauth.__file__).resolve().parent
 
 
+def django_password_validation() -> Path:
+    from django.contrib.auth import password_validation  # noqa: PLC0415
+
+    return Path(password_validation.__file__)
+
+
 def extract_allauth_messages(workdir: Path) -> polib.POFile:
     """Extract the msgids of the portal-reachable allauth sources into a catalogue."""
     source = allauth_root()
@@ -58,6 +64,9 @@ def extract_allauth_messages(workdir: Path) -> polib.POFile:
         )
     for module in ALLAUTH_MODULES:
         shutil.copy(source / module, copy / module)
+    # Django's password rules: its Vietnamese ("Nó phải chứa...") reads poorly, and
+    # these are the messages citizens meet most; LOCALE_PATHS wins over Django's.
+    shutil.copy(django_password_validation(), copy / "password_validation.py")
     (copy / "locale").mkdir()
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "vi", "--no-obsolete"],

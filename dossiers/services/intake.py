@@ -29,7 +29,7 @@ from dossiers.models import (
     SupplementRequest,
 )
 from dossiers.notices import DossierNotice
-from dossiers.permissions import can_act
+from dossiers.permissions import can_act, can_view_dossier
 from dossiers.services.common import (
     check_action,
     lock_dossier,
@@ -159,7 +159,7 @@ def _attach(*, dossier: Dossier, actor: User, upload: Upload) -> Attachment:
             uploaded_by=actor,
         )
     except Exception:
-        documents.private_storage.delete(storage_name)
+        documents.private_storage().delete(storage_name)
         raise
 
 
@@ -204,7 +204,9 @@ def dossier_attach_document(
 ) -> Attachment:
     """Attach one document (owner in a draft or supplement; clerk while at intake)."""
     dossier = lock_dossier(dossier=dossier)
-    if not can_act(actor, dossier, "attach_document"):
+    if not (
+        can_view_dossier(actor, dossier) and can_act(actor, dossier, "attach_document")
+    ):
         raise DossierPermissionError()
     if dossier.state not in _ATTACHABLE_STATES:
         raise DossierTransitionError(

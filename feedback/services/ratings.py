@@ -266,6 +266,15 @@ def rating_submit_by_owner(
 # --- kiosk ----------------------------------------------------------------------------
 
 
+def kiosk_check(*, dossier: Dossier, clerk: User) -> None:
+    """Raise unless `clerk` may open the kiosk form for `dossier` now."""
+    if not in_scope(clerk, dossier.receiving_agency, (CLERK,)):
+        raise FeedbackPermissionError
+    _check_ratable(dossier)
+    if _kiosk_failures(dossier) >= settings.FEEDBACK_KIOSK_MAX_ATTEMPTS:
+        raise KioskLockedError
+
+
 def kiosk_open(*, dossier: Dossier, clerk: User, session_key: str) -> str:
     """A clerk opens the rating form on the counter's tablet; returns the kiosk token.
 
@@ -273,11 +282,7 @@ def kiosk_open(*, dossier: Dossier, clerk: User, session_key: str) -> str:
     opening a new one closes the previous one for the same dossier. The invitation
     row records who opened it (the audit of kiosk use).
     """
-    if not in_scope(clerk, dossier.receiving_agency, (CLERK,)):
-        raise FeedbackPermissionError
-    _check_ratable(dossier)
-    if _kiosk_failures(dossier) >= settings.FEEDBACK_KIOSK_MAX_ATTEMPTS:
-        raise KioskLockedError
+    kiosk_check(dossier=dossier, clerk=clerk)
     if not session_key:
         raise InvalidTokenError
     now = timezone.now()

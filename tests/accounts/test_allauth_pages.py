@@ -176,6 +176,7 @@ def test_password_rules_are_explained_in_vietnamese(client):
         },
     )
     html = assert_vietnamese_page(response)
-    assert "Mật khẩu này quá phổ biến." in html
+    assert "Mật khẩu này quá phổ biến, dễ bị đoán ra." in html
+    assert "Mật khẩu này chỉ gồm chữ số." in html
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_password1_helptext id_password1_error"' in html

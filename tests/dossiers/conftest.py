@@ -69,7 +69,9 @@ class Actors:
 
 
 @pytest.fixture
-def actors(agencies, citizen, clerk, specialist, leader, manager, stranger) -> Actors:
+def actors(  # noqa: PLR0917 - one fixture per role
+    agencies, citizen, clerk, specialist, leader, manager, stranger
+) -> Actors:
     return Actors(
         owner=citizen,
         clerk=clerk,

@@ -12,6 +12,7 @@ from factory.django import DjangoModelFactory
 
 from dossiers.models import Attachment, Dossier, DossierState, Result
 from procedures.models import Field, Procedure, RequiredDocument
+from tests.accounts.factories import AgencyFactory
 
 S = DossierState
 PNG_BYTES = (
@@ -47,6 +48,7 @@ class ProcedureFactory(DjangoModelFactory[Procedure]):
     national_code = factory.Sequence(lambda n: f"1.{n:06d}")
     name = factory.Sequence(lambda n: f"Cấp phiếu lý lịch tư pháp {n}")
     field = factory.SubFactory(FieldFactory)
+    competent_agency = factory.SubFactory(AgencyFactory)
     level = Procedure.Level.PROVINCE
     processing_days = Decimal(10)
     online_level = Procedure.OnlineLevel.FULL

@@ -72,7 +72,7 @@ TARGET = {
 }
 
 
-def run(action: str, dossier, actor):
+def run(action: str, dossier, actor):  # noqa: PLR0911 - one branch per transition
     reason = "Lý do ghi rõ"
     match action:
         case "submit" | "receive" | "supplement" | "propose" | "confirm_payment":

@@ -28,7 +28,11 @@ def test_rating_by_api_is_created(api, returned):
     token = token_of(rating_link_for(dossier=returned))
     response = api.post(
         _url(token),
-        {"value": "dissatisfied", "reason": "Phải đi lại 3 lần", "overall": "satisfied"},
+        {
+            "value": "dissatisfied",
+            "reason": "Phải đi lại 3 lần",
+            "overall": "satisfied",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -63,7 +67,9 @@ def test_tampered_token_in_english_when_asked(api, returned):
 
 def test_reused_token_is_410(api, returned):
     token = token_of(rating_link_for(dossier=returned))
-    assert api.post(_url(token), {"value": "satisfied"}, format="json").status_code == 201
+    assert (
+        api.post(_url(token), {"value": "satisfied"}, format="json").status_code == 201
+    )
     response = api.post(_url(token), {"value": "very_satisfied"}, format="json")
     assert response.status_code == 410
     assert response.json()["code"] == "used_link"
@@ -77,7 +83,10 @@ def test_expired_token_is_410(api, returned, settings):
     )
     with time_machine.travel(later, tick=False):
         response = api.post(
-            _url(token), {"value": "satisfied"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+            _url(token),
+            {"value": "satisfied"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
         )
     assert response.status_code == 410
     assert response.json()["code"] == "expired_link"
@@ -88,7 +97,9 @@ def test_expired_token_is_410(api, returned, settings):
 def test_second_rating_of_the_dossier_is_409(api, returned):
     first = token_of(rating_link_for(dossier=returned))
     second = token_of(rating_link_for(dossier=returned))
-    assert api.post(_url(first), {"value": "satisfied"}, format="json").status_code == 201
+    assert (
+        api.post(_url(first), {"value": "satisfied"}, format="json").status_code == 201
+    )
     response = api.post(_url(second), {"value": "satisfied"}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "already_rated"
@@ -122,7 +133,9 @@ def test_a_logged_in_session_needs_no_csrf_token(returned, citizen):
     api = APIClient(enforce_csrf_checks=True)
     api.force_login(citizen)
     token = token_of(rating_link_for(dossier=returned))
-    assert api.post(_url(token), {"value": "satisfied"}, format="json").status_code == 201
+    assert (
+        api.post(_url(token), {"value": "satisfied"}, format="json").status_code == 201
+    )
 
 
 def test_endpoint_is_in_the_openapi_schema_with_examples(client):

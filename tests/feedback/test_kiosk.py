@@ -31,6 +31,11 @@ def test_clerk_opens_and_citizen_rates_with_phone_digits(client, clerk, returned
     page = client.get(KIOSK)
     assert page.status_code == 200
     assert "4 số cuối" in page.text
+    # the clerk is logged out of the tablet: the citizen gets no staff access
+    assert "_auth_user_id" not in client.session
+    assert clerk.full_name not in page.text
+    follow_ups = client.get(reverse("feedback:follow_up_list"))
+    assert follow_ups.status_code == 302
     # the tablet never shows the applicant's phone number
     assert "912345678" not in page.text
     assert returned.applicant_name not in page.text
@@ -70,7 +75,10 @@ def test_kiosk_locks_after_max_attempts_even_when_reopened(
     assert locked.status_code == 410
     assert "khóa" in locked.text
     # even the right digits no longer work, and the clerk cannot reopen
-    assert client.post(KIOSK, {"phone_digits": "5678", "value": "satisfied"}).status_code == 404
+    assert (
+        client.post(KIOSK, {"phone_digits": "5678", "value": "satisfied"}).status_code
+        == 404
+    )
     assert _open(client, clerk, returned).status_code == 410
     assert not Rating.objects.exists()
     # the SMS link still works for the citizen
@@ -88,9 +96,12 @@ def test_kiosk_token_is_bound_to_the_device_session(client, clerk, returned):
     other_device.force_login(clerk)
     # a different session has no kiosk token at all
     assert other_device.get(KIOSK).status_code == 404
-    assert other_device.post(
-        KIOSK, {"phone_digits": "5678", "value": "satisfied"}
-    ).status_code == 404
+    assert (
+        other_device.post(
+            KIOSK, {"phone_digits": "5678", "value": "satisfied"}
+        ).status_code
+        == 404
+    )
     assert not Rating.objects.exists()
 
 

@@ -6,7 +6,8 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
-from accounts.tasks import record_worker_probe
+from accounts.tasks import record_request_id_probe, record_worker_probe
+from portal.observability import reset_request_id, set_request_id
 from tests.accounts.factories import UserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -54,3 +55,14 @@ def test_task_is_not_run_when_the_transaction_rolls_back(celery_worker):
     record_worker_probe.delay(user_id=survivor.pk, key=committed)
     assert _wait_for_key(client, committed, 20) == b"real@example.vn"
     assert client.get(rolled_back) is None
+
+
+def test_request_id_travels_from_the_web_process_into_the_task(celery_worker):
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    key = f"probe:{uuid.uuid4()}"
+    token = set_request_id("web-req-42abcdef")
+    try:
+        record_request_id_probe.delay(key=key)
+    finally:
+        reset_request_id(token)
+    assert _wait_for_key(client, key, 20) == b"web-req-42abcdef"

@@ -27,6 +27,7 @@ from notifications.services import sms_enqueue, sms_outbox_sweep
 from portal.celery import app as celery_app
 from tests.integration.conftest import Worker
 from tests.integration.sms_provider import FakeSmsProvider
+from tests.notifications.factories import seed_templates
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -34,21 +35,13 @@ API_KEY = "integration-key"
 RECEIPT_SECRET = "integration-receipt-secret"
 
 
-def _seed_templates() -> None:
-    # transactional tests empty the tables between tests; put the seeded rows back
-    seeded = __import__(
-        "notifications.migrations.0002_seed_templates", fromlist=["TEMPLATES"]
-    ).TEMPLATES
-    for event, (body, counter, online, post) in seeded.items():
-        SmsTemplate.objects.update_or_create(
-            event=event,
-            defaults={"body": body, "counter": counter, "online": online, "post": post},
-        )
+SETTINGS_ROUTES = celery_app.conf.task_routes
 
 
 def _route_sms_to(queue: str | None) -> None:
+    """Send notification tasks to the test worker's queue; None puts settings back."""
     celery_app.conf.task_routes = (
-        {"notifications.*": {"queue": queue}} if queue else None
+        {"notifications.*": {"queue": queue}} if queue else SETTINGS_ROUTES
     )
     celery_app.amqp.flush_routes()
     celery_app.amqp.__dict__.pop("router", None)  # a cached Router keeps old routes
@@ -81,7 +74,7 @@ def sms_settings(settings, monkeypatch):
     for name, value in values.items():
         monkeypatch.setenv(name, str(value))
         setattr(settings, name, value)
-    _seed_templates()
+    seed_templates()
     return settings
 
 

@@ -6,6 +6,13 @@ from collections.abc import Iterator
 import pytest
 
 from notifications.gateways import LocmemGateway, LocmemSms
+from tests.notifications.factories import seed_templates
+
+
+@pytest.fixture(autouse=True)
+def _templates(request: pytest.FixtureRequest) -> None:
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        seed_templates()
 
 
 @pytest.fixture

@@ -1,13 +1,25 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from notifications.constants import PLACEHOLDERS, SmsEvent
 from notifications.models import SmsRenderError, SmsTemplate
+from tests.notifications.factories import SEED
+
+# The feedback app's "answered" event has its template in a later migration.
+FEEDBACK_SEED = importlib.import_module(
+    "notifications.migrations.0003_feedback_answered_event"
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_nine_templates_are_seeded_with_real_wording():
+def test_the_data_migration_seeds_nine_templates_with_real_wording():
+    SmsTemplate.objects.all().delete()
+    SEED.seed(django_apps, None)
+    FEEDBACK_SEED.seed(django_apps, None)
     templates = {t.event: t for t in SmsTemplate.objects.all()}
     assert set(templates) == set(SmsEvent.values)
     assert templates["received"].body == (

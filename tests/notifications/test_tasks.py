@@ -10,9 +10,11 @@ from notifications.models import SmsMessage
 from notifications.services import (
     retry_countdown,
     sms_message_resend,
+    sms_message_send,
     sms_outbox_sweep,
 )
 from notifications.tasks import send_sms_message, sweep_sms_outbox
+from portal.celery import app
 from tests.notifications.conftest import fresh_phone
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +55,19 @@ def test_running_the_task_twice_sends_once(sms_outbox):
     assert message.attempts == 1
 
 
-def test_message_claimed_by_a_live_worker_is_left_alone(sms_outbox):
+def test_message_claimed_by_a_live_worker_is_left_alone_until_its_lease_ends(
+    sms_outbox, settings
+):
     message = _message(status=SmsStatus.SENDING, claimed_at=timezone.now(), attempts=1)
-    send_sms_message(message.pk)
+    # a redelivered task comes back when the claim would lapse, without sending now
+    assert sms_message_send(message_id=message.pk) == pytest.approx(
+        settings.SMS_CLAIM_LEASE_SECONDS + 1, abs=2
+    )
+    with pytest.raises(Retry):
+        send_sms_message(message.pk)
     assert sms_outbox == []
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (SmsStatus.SENDING, 1)
 
 
 def test_crash_after_the_provider_accepted_does_not_send_twice(sms_outbox, settings):
@@ -193,3 +204,12 @@ def test_resend_of_an_undelivered_message_gets_a_new_key(
     assert message.idempotency_key.endswith("#r1")
     assert message.status == SmsStatus.SENT
     assert len(sms_outbox) == 2  # the handset had not received the first one
+
+
+def test_sms_tasks_go_to_the_sms_queue_and_beat_sweeps_the_outbox(settings):
+    assert app.amqp.router.route({}, "notifications.send_sms_message")[
+        "queue"
+    ].name == (settings.SMS_QUEUE)
+    schedule = settings.CELERY_BEAT_SCHEDULE["sms-outbox-sweep"]
+    assert schedule["task"] == sweep_sms_outbox.name
+    assert sweep_sms_outbox.name in app.tasks

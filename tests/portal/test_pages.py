@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 
@@ -48,3 +50,17 @@ def test_api_docs_are_served_without_a_cdn(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert "cdn." not in response.content.decode()
+
+
+def test_every_card_on_the_home_page_leads_somewhere_useful(client):
+    home = client.get("/").content.decode()
+    links = re.findall(r'<h2><a href="([^"]+)"', home)
+    assert len(links) == 4
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"), follow=True)
+        assert response.status_code == 200, link
+
+
+def test_signup_link_on_the_login_page_keeps_where_the_citizen_was_going(client):
+    page = client.get("/accounts/login/?next=/ho-so/nop/1.001193/").content.decode()
+    assert "/accounts/signup/?next=/ho-so/nop/1.001193/" in page

@@ -10,6 +10,12 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "DJANGO_ALLOWED_HOSTS": "dichvucong.example.gov.vn",
+    "SMS_BACKEND": "notifications.gateways.HttpJsonGateway",
+    "SMS_HTTP_URL": "https://sms.example.vn/api/send",
+    "SMS_HTTP_API_KEY": "provider-key",
+    "SMS_CALLBACK_SECRET": "c" * 40,
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "PORTAL_BASE_URL": "https://dichvucong.example.gov.vn",
 }
 
 
@@ -51,3 +57,20 @@ def test_check_deploy_with_production_variables_prints_no_warning():
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_loudly_on_a_development_sms_gateway():
+    secret = "k3y-" + "x9Qz#" * 12
+    result = _manage(
+        "check",
+        "--deploy",
+        env={
+            **PRODUCTION_ENV,
+            "DJANGO_SECRET_KEY": secret,
+            "SMS_BACKEND": "notifications.gateways.ConsoleGateway",
+            "SMS_CALLBACK_SECRET": "",
+        },
+    )
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr
+    assert "portal.E003" in result.stderr

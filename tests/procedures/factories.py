@@ -27,7 +27,11 @@ class ProcedureFactory(DjangoModelFactory[Procedure]):
     name = factory.Sequence(lambda n: f"Thủ tục thử nghiệm {n}")
     field = factory.SubFactory(FieldFactory)
     level = Procedure.Level.PROVINCE
-    competent_agency = factory.SubFactory(AgencyFactory)
+    # Codes from 000.90.00 up never collide with the `agencies` fixture's.
+    competent_agency = factory.SubFactory(
+        AgencyFactory,
+        code=factory.Sequence(lambda n: f"000.{90 + n // 100 % 10}.{n % 100:02d}.H49"),
+    )
     processing_days = Decimal("5")
     online_level = Procedure.OnlineLevel.PARTIAL
     status = Procedure.Status.PUBLISHED

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
@@ -47,16 +48,38 @@ def as_json(records) -> bytes:
 
 def test_good_json_file_is_loaded_and_published(agencies, manager):
     report = catalogue_io.import_file(
-        "ds.json", as_json([record(), record("2.000488", TenTTHC="Cấp Phiếu lý lịch tư pháp", CapThucHien="Cấp Tỉnh", MucDo=4, CoQuanThucHien="000.00.15.H49")]), actor=manager
+        "ds.json",
+        as_json(
+            [
+                record(),
+                record(
+                    "2.000488",
+                    TenTTHC="Cấp Phiếu lý lịch tư pháp",
+                    CapThucHien="Cấp Tỉnh",
+                    MucDo=4,
+                    CoQuanThucHien="000.00.15.H49",
+                ),
+            ]
+        ),
+        actor=manager,
     )
     assert report.ok, report.errors
     assert sorted(report.created) == ["1.001193", "2.000488"]
     birth = Procedure.objects.get(national_code="1.001193")
     assert birth.status == Procedure.Status.PUBLISHED
-    assert (birth.level, birth.online_level, birth.resolved_on_site) == ("commune", "full", True)
-    assert [d.name for d in birth.required_documents.all()] == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+    assert (birth.level, birth.online_level, birth.resolved_on_site) == (
+        "commune",
+        "full",
+        True,
+    )
+    assert [d.name for d in birth.required_documents.all()] == [
+        "Tờ khai đăng ký khai sinh",
+        "Giấy chứng sinh",
+    ]
     assert birth.required_documents.all()[1].mandatory is False
-    assert list(birth.receiving_agencies.values_list("code", flat=True)) == ["000.00.01.H49"]
+    assert list(birth.receiving_agencies.values_list("code", flat=True)) == [
+        "000.00.01.H49"
+    ]
     assert Field.objects.get(code="G01-TP05").name == "Hộ tịch"
     assert ProcedureEvent.objects.filter(action="imported", actor=manager).count() == 2
 
@@ -73,8 +96,10 @@ def test_bad_json_file_reports_every_bad_row_with_its_line_and_loads_nothing(age
     text = "\n".join(str(e) for e in report.errors)
     lines = {e.line.split()[-1] for e in report.errors}
     assert lines == {"37", "72", "107"}, text
-    assert "TenTTHC" in text and "ThoiGianGiaiQuyet" in text
-    assert "000.99.99.H99" in text and "MucDo" in text
+    assert "TenTTHC" in text
+    assert "ThoiGianGiaiQuyet" in text
+    assert "000.99.99.H99" in text
+    assert "MucDo" in text
     assert "MaTTHC" in text  # the duplicate 1.001193
     assert Procedure.objects.count() == 0
     assert Field.objects.count() == 0
@@ -96,11 +121,15 @@ def test_unreadable_files_are_refused_with_a_reason(db, name, content):
     assert report.errors[0].message
 
 
-def test_reimporting_the_same_file_changes_nothing_and_a_change_makes_a_version(agencies):
+def test_reimporting_the_same_file_changes_nothing_and_a_change_makes_a_version(
+    agencies,
+):
     assert catalogue_io.import_file("a.json", as_json([record()]), actor=None).ok
     again = catalogue_io.import_file("a.json", as_json([record()]), actor=None)
     assert again.unchanged == ["1.001193"]
-    changed = catalogue_io.import_file("a.json", as_json([record(ThoiGianGiaiQuyet=0.5)]), actor=None)
+    changed = catalogue_io.import_file(
+        "a.json", as_json([record(ThoiGianGiaiQuyet=0.5)]), actor=None
+    )
     assert changed.amended == ["1.001193"]
     versions = Procedure.objects.filter(national_code="1.001193").order_by("version")
     assert [(v.version, v.status, v.processing_days) for v in versions] == [
@@ -113,7 +142,17 @@ def excel_file(rows, documents, fees) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "ThuTuc"
-    header = ["MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "CapThucHien", "CoQuanThucHien", "CoQuanTiepNhan", "ThoiGianGiaiQuyet", "MucDo"]
+    header = [
+        "MaTTHC",
+        "TenTTHC",
+        "MaLinhVuc",
+        "TenLinhVuc",
+        "CapThucHien",
+        "CoQuanThucHien",
+        "CoQuanTiepNhan",
+        "ThoiGianGiaiQuyet",
+        "MucDo",
+    ]
     sheet.append(header)
     for row in rows:
         sheet.append(row)
@@ -132,8 +171,23 @@ def excel_file(rows, documents, fees) -> bytes:
 
 def test_good_excel_file(agencies):
     content = excel_file(
-        [["1.009972", "Cấp giấy phép xây dựng", "G03-XD", "Xây dựng", "Cấp Tỉnh", "000.00.18.H49", "000.00.01.H49", 15, "Một phần"]],
-        [["1.009972", "Đơn đề nghị cấp giấy phép xây dựng", "Có", 1, 0], ["1.009972", "Bản vẽ thiết kế", "Có", 0, 2]],
+        [
+            [
+                "1.009972",
+                "Cấp giấy phép xây dựng",
+                "G03-XD",
+                "Xây dựng",
+                "Cấp Tỉnh",
+                "000.00.18.H49",
+                "000.00.01.H49",
+                15,
+                "Một phần",
+            ]
+        ],
+        [
+            ["1.009972", "Đơn đề nghị cấp giấy phép xây dựng", "Có", 1, 0],
+            ["1.009972", "Bản vẽ thiết kế", "Có", 0, 2],
+        ],
         [["1.009972", "Lệ phí cấp giấy phép xây dựng", 75000]],
     )
     report = catalogue_io.import_file("ds.xlsx", content, actor=None)
@@ -147,10 +201,34 @@ def test_good_excel_file(agencies):
 def test_bad_excel_file_names_sheet_and_row(agencies):
     content = excel_file(
         [
-            ["1.009972", "Cấp giấy phép xây dựng", "G03-XD", "Xây dựng", "Cấp Tỉnh", "000.00.18.H49", "", 15, "Một phần"],
-            ["1.009973", "Thiếu thời hạn", "G03-XD", "Xây dựng", "Cấp Tỉnh", "000.00.18.H49", "", None, "Một phần"],
+            [
+                "1.009972",
+                "Cấp giấy phép xây dựng",
+                "G03-XD",
+                "Xây dựng",
+                "Cấp Tỉnh",
+                "000.00.18.H49",
+                "",
+                15,
+                "Một phần",
+            ],
+            [
+                "1.009973",
+                "Thiếu thời hạn",
+                "G03-XD",
+                "Xây dựng",
+                "Cấp Tỉnh",
+                "000.00.18.H49",
+                "",
+                None,
+                "Một phần",
+            ],
         ],
-        [["1.009972", "Đơn", "Có", 1, 0], ["1.009973", "Đơn", "Có", 1, 0], ["9.999999", "Lạc", "Có", 1, 0]],
+        [
+            ["1.009972", "Đơn", "Có", 1, 0],
+            ["1.009973", "Đơn", "Có", 1, 0],
+            ["9.999999", "Lạc", "Có", 1, 0],
+        ],
         [["1.009972", "Lệ phí", "nhiều tiền"]],
     )
     report = catalogue_io.import_file("ds.xlsx", content, actor=None)
@@ -160,7 +238,11 @@ def test_bad_excel_file_names_sheet_and_row(agencies):
 
 
 def test_export_round_trip_json_and_excel(agencies):
-    assert catalogue_io.import_file("a.json", as_json([record(), record("2.000488", TenTTHC="Cấp Phiếu lý lịch tư pháp")]), actor=None).ok
+    assert catalogue_io.import_file(
+        "a.json",
+        as_json([record(), record("2.000488", TenTTHC="Cấp Phiếu lý lịch tư pháp")]),
+        actor=None,
+    ).ok
     exported_json = catalogue_io.export_json(catalogue_io.export_queryset())
     exported_excel = catalogue_io.export_excel(catalogue_io.export_queryset())
     workbook = load_workbook(io.BytesIO(exported_excel), read_only=True)
@@ -191,8 +273,6 @@ def test_management_commands(agencies, tmp_path):
 
 
 def test_admin_upload(admin_client, agencies):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     url = "/admin/procedures/procedure/import/"
     assert admin_client.get(url).status_code == 200
     bad = SimpleUploadedFile("ds.json", as_json([record(TenTTHC="")]))

@@ -30,6 +30,7 @@ def _close(response):
     finally:
         request_finished.connect(close_old_connections)
 
+
 CATALOGUE = "/procedures/"
 
 
@@ -52,7 +53,12 @@ def birth(agencies):
     procedure.receiving_agencies.add(agencies.centre)
     RequiredDocumentFactory(procedure=procedure, name="Tờ khai đăng ký khai sinh")
     RequiredDocumentFactory(procedure=procedure, name="Giấy chứng sinh")
-    FeeFactory(procedure=procedure, name="Lệ phí đăng ký khai sinh", amount=Decimal(0), note="Miễn lệ phí đăng ký đúng hạn")
+    FeeFactory(
+        procedure=procedure,
+        name="Lệ phí đăng ký khai sinh",
+        amount=Decimal(0),
+        note="Miễn lệ phí đăng ký đúng hạn",
+    )
     return procedure
 
 
@@ -73,15 +79,21 @@ def test_the_catalogue_lists_published_procedures(client, birth):
 
 
 def test_search_without_accents_from_the_page(client, birth, agencies):
-    ProcedureFactory(name="Cấp giấy phép xây dựng", competent_agency=agencies.construction)
+    ProcedureFactory(
+        name="Cấp giấy phép xây dựng", competent_agency=agencies.construction
+    )
     html = client.get(CATALOGUE, {"q": "khai sinh"}).content.decode()
     assert "Đăng ký khai sinh" in html
     assert "Cấp giấy phép xây dựng" not in html
 
 
 def test_filters_from_the_page(client, birth, agencies):
-    ProcedureFactory(name="Cấp giấy phép xây dựng", competent_agency=agencies.construction)
-    html = client.get(CATALOGUE, {"field": "G01-TP05", "online": "full", "level": "commune"}).content.decode()
+    ProcedureFactory(
+        name="Cấp giấy phép xây dựng", competent_agency=agencies.construction
+    )
+    html = client.get(
+        CATALOGUE, {"field": "G01-TP05", "online": "full", "level": "commune"}
+    ).content.decode()
     assert "Đăng ký khai sinh" in html
     assert "Cấp giấy phép xây dựng" not in html
 
@@ -94,6 +106,7 @@ def test_filters_from_the_page(client, birth, agencies):
         {"level": "galaxy"},
         {"online": "maybe"},
         {"q": "x" * 5000},
+        {"q": "khai\x00sinh"},
         {"page": "abc"},
         {"page": "-3"},
     ],
@@ -118,14 +131,16 @@ def test_pagination(client, agencies):
     assert third.count('class="procedure-item"') == 5
 
 
-def test_list_page_query_count_does_not_grow(client, agencies, django_assert_num_queries):
+def test_list_page_query_count_does_not_grow(
+    client, agencies, django_assert_num_queries
+):
     ProcedureFactory.create_batch(3, competent_agency=agencies.justice)
     client.get(CATALOGUE, {"q": "thu tuc"})  # warm the session and content types
-    # form choices (2), count, page rows
-    with django_assert_num_queries(4):
+    # form choices (2), exact-or-fuzzy check, count, page rows
+    with django_assert_num_queries(5):
         client.get(CATALOGUE, {"q": "thu tuc"})
     ProcedureFactory.create_batch(30, competent_agency=agencies.construction)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(CATALOGUE, {"q": "thu tuc"})
 
 
@@ -150,9 +165,16 @@ def test_the_procedure_page_has_what_a_citizen_needs(client, birth):
 
 
 def test_unknown_or_withdrawn_procedure_is_404(client, birth):
-    assert client.get(reverse("procedures:detail", args=["9.999999"])).status_code == 404
+    assert (
+        client.get(reverse("procedures:detail", args=["9.999999"])).status_code == 404
+    )
     withdrawn = ProcedureFactory(status=Procedure.Status.WITHDRAWN)
-    assert client.get(reverse("procedures:detail", args=[withdrawn.national_code])).status_code == 404
+    assert (
+        client.get(
+            reverse("procedures:detail", args=[withdrawn.national_code])
+        ).status_code
+        == 404
+    )
 
 
 def test_template_download_goes_through_a_view(client, birth, settings, tmp_path):
@@ -168,4 +190,26 @@ def test_template_download_goes_through_a_view(client, birth, settings, tmp_path
     assert "attachment" in response["Content-Disposition"]
     _close(response)
     other = RequiredDocumentFactory()
-    assert client.get(reverse("procedures:document-template", args=["1.001193", other.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("procedures:document-template", args=["1.001193", other.pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_online_procedures_link_to_online_submission(client, birth, settings):
+    settings.ROOT_URLCONF = "tests.procedures.urls_with_submit"
+    html = client.get(reverse("procedures:detail", args=["1.001193"])).content.decode()
+    submit_url = reverse("dossiers:submit", args=["1.001193"])
+    assert f'href="{submit_url}"' in html
+    assert "Nộp trực tuyến" in html
+
+
+def test_offline_procedures_have_no_submit_button(client, agencies, settings):
+    settings.ROOT_URLCONF = "tests.procedures.urls_with_submit"
+    counter_only = ProcedureFactory(online_level=Procedure.OnlineLevel.NONE)
+    html = client.get(
+        reverse("procedures:detail", args=[counter_only.national_code])
+    ).content.decode()
+    assert "Nộp trực tuyến" not in html

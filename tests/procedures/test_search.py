@@ -25,12 +25,14 @@ NAMES = {
 @pytest.fixture
 def catalogue(agencies):
     return {
-        code: ProcedureFactory(national_code=code, name=name, competent_agency=agencies.justice)
+        code: ProcedureFactory(
+            national_code=code, name=name, competent_agency=agencies.justice
+        )
         for code, name in NAMES.items()
     }
 
 
-def codes(**criteria) -> list[str]:
+def codes(**criteria):
     return [p.national_code for p in procedure_search(**criteria)]
 
 

@@ -15,7 +15,11 @@ from procedures.services import (
     procedure_publish,
     procedure_withdraw,
 )
-from tests.procedures.factories import FeeFactory, ProcedureFactory, RequiredDocumentFactory
+from tests.procedures.factories import (
+    FeeFactory,
+    ProcedureFactory,
+    RequiredDocumentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +43,26 @@ def test_amend_creates_a_new_published_version_and_keeps_the_old(published, mana
     published.refresh_from_db()
     assert published.status == Procedure.Status.SUPERSEDED
     assert published.processing_days == Decimal(3)
-    assert (new.version, new.status, new.processing_days) == (2, "published", Decimal(1))
+    assert (new.version, new.status, new.processing_days) == (
+        2,
+        "published",
+        Decimal(1),
+    )
     assert new.pk != published.pk
-    assert [d.name for d in new.required_documents.all()] == ["Tờ khai", "Giấy chứng sinh"]
+    assert [d.name for d in new.required_documents.all()] == [
+        "Tờ khai",
+        "Giấy chứng sinh",
+    ]
     assert [f.amount for f in new.fees.all()] == [Decimal(8000)]
-    assert list(new.receiving_agencies.all()) == list(published.receiving_agencies.all())
+    assert list(new.receiving_agencies.all()) == list(
+        published.receiving_agencies.all()
+    )
     # The old version's own rows are untouched.
     assert published.required_documents.count() == 2
     assert procedure_current(national_code="1.001193") == new
-    actions = set(ProcedureEvent.objects.filter(actor=manager).values_list("action", flat=True))
+    actions = set(
+        ProcedureEvent.objects.filter(actor=manager).values_list("action", flat=True)
+    )
     assert {"amended", "published", "superseded"} <= actions
 
 
@@ -55,7 +70,9 @@ def test_amend_refuses_unknown_fields_and_changes_nothing(published, manager):
     with pytest.raises(ValidationError):
         procedure_amend(procedure=published, actor=manager, changes={"status": "draft"})
     with pytest.raises(ValidationError):
-        procedure_amend(procedure=published, actor=manager, changes={"processing_days": Decimal(-1)})
+        procedure_amend(
+            procedure=published, actor=manager, changes={"processing_days": Decimal(-1)}
+        )
     assert Procedure.objects.filter(national_code="1.001193").count() == 1
     published.refresh_from_db()
     assert published.status == Procedure.Status.PUBLISHED
@@ -86,3 +103,14 @@ def test_withdraw_takes_it_off_the_catalogue(published, manager):
     assert (event.actor, event.note) == (manager, "Bãi bỏ")
     with pytest.raises(ValidationError):
         procedure_withdraw(procedure=published, actor=manager)
+
+
+def test_deleting_a_draft_keeps_its_history(published, manager):
+    draft = procedure_draft_amendment(procedure=published, actor=manager)
+    draft.delete()
+    event = ProcedureEvent.objects.get(action="created")
+    assert (event.procedure, event.national_code, event.version) == (
+        None,
+        "1.001193",
+        2,
+    )

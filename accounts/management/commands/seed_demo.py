@@ -19,7 +19,8 @@ from accounts.demo import DEMO_PASSWORD
 DEMO_STEPS: tuple[str, ...] = (
     "accounts.demo.seed",
     "procedures.demo.seed",
-    "dashboard.demo.seed",
+    "feedback.demo.seed",
+    "dashboard.demo.seed",  # last: recounts what the steps above wrote
 )
 
 

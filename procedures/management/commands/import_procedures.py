@@ -25,8 +25,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error}") from error
         report = catalogue_io.import_file(path.name, content, actor=None)
         if not report.ok:
-            for error in report.errors:
-                self.stderr.write(str(error))
+            for problem in report.errors:
+                self.stderr.write(str(problem))
             raise CommandError(
                 f"{len(report.errors)} problem(s) in {path}; nothing was loaded.\n"
                 + "\n".join(str(e) for e in report.errors[:20])

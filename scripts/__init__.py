@@ -1,0 +1,1 @@
+"""Developer and build scripts (importable so tests can share their helpers)."""
