@@ -39,6 +39,29 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             template_prefix, email, {**context, "current_site": PortalSite()}
         )
 
+    def _get_login_attempts_cache_key(
+        self, request: HttpRequest, **credentials: Any
+    ) -> str:
+        """One lockout counter per account, whatever form the identifier takes.
+
+        allauth keys the login_failed limit on `email` or `username` only, so every
+        phone login shared one empty key (one attacker locked out all phone
+        logins) and "0912…", "+84912…" and "84912…" would have counted apart.
+        """
+        raw = (
+            credentials.get("email")
+            or credentials.get("phone")
+            or credentials.get("username")
+            or ""
+        )
+        identifier = str(raw).strip().lower()
+        if identifier and "@" not in identifier:
+            try:
+                identifier = normalize_phone(identifier)
+            except ValidationError:
+                pass
+        return f"{PortalSite().domain}:{identifier}"
+
     def clean_phone(self, phone: str) -> str:
         try:
             return normalize_phone(phone)

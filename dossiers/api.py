@@ -7,6 +7,7 @@ field messages, 403 for a role that may not act, 404 for what the caller may not
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,7 +26,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Agency, User
@@ -535,11 +536,32 @@ class DossierTransitionView(APIView):
         return _detail(request, dossier)
 
 
+class LookupCodeThrottle(SimpleRateThrottle):
+    """Limits lookups of one dossier code from all addresses together, so that many
+    machines cannot share out the guessing of the applicant's phone number."""
+
+    scope = "lookup_code"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        code = (request.query_params.get("code") or "").strip().upper()
+        if not code:
+            return None
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
 class DossierLookupView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    throttle_classes = [ScopedRateThrottle]
+    # Per client address (the "lookup" scope) and per dossier code.
+    throttle_classes = [ScopedRateThrottle, LookupCodeThrottle]
     throttle_scope = "lookup"
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise exceptions.Throttled(
+            wait=wait,
+            detail=_("Too many lookups. Please wait a while before trying again."),
+        )
 
     @extend_schema(
         summary="Public lookup by code and phone (throttled, minimal fields)",
