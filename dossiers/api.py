@@ -55,6 +55,7 @@ from dossiers.serializers import (
     LookupSerializer,
     TransitionSerializer,
 )
+from portal.api_schema import paginated
 from procedures.models import Procedure, RequiredDocument
 
 
@@ -190,6 +191,7 @@ class DossierListCreateView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
+        operation_id="dossiers_list",
         summary="List the dossiers the caller may see",
         parameters=[
             OpenApiParameter("state", str, description="State, e.g. received"),
@@ -198,7 +200,7 @@ class DossierListCreateView(APIView):
                 "overdue", bool, description="Only overdue (true) or not (false)"
             ),
         ],
-        responses=DossierListSerializer(many=True),
+        responses=paginated(DossierListSerializer, "PaginatedDossierList"),
     )
     def get(self, request: Request) -> Response:
         overdue_raw = request.query_params.get("overdue")
@@ -366,7 +368,11 @@ class DossierDocumentsView(APIView):
 class DossierDocumentDownloadView(APIView):
     @extend_schema(
         summary="Download an attached document (only for those who may see the dossier)",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The stored type, checked by content at upload: PDF, JPEG or PNG.
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in Attachment.ContentType.values
+        },
     )
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
         dossier = _get_dossier(request, reference)
