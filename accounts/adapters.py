@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -56,10 +57,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         )
         identifier = str(raw).strip().lower()
         if identifier and "@" not in identifier:
-            try:
+            with suppress(ValidationError):
                 identifier = normalize_phone(identifier)
-            except ValidationError:
-                pass
         return f"{PortalSite().domain}:{identifier}"
 
     def clean_phone(self, phone: str) -> str:

@@ -59,7 +59,9 @@ class ObtainTokenView(APIView):
             raise exceptions.ValidationError(
                 {
                     "non_field_errors": [
-                        _("The email address, mobile number or password is not correct.")
+                        _(
+                            "The email address, mobile number or password is not correct."
+                        )
                     ]
                 }
             )

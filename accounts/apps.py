@@ -7,9 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and agencies")
 
     def ready(self) -> None:
-        from allauth.mfa.signals import authenticator_added
+        from allauth.mfa.signals import authenticator_added  # noqa: PLC0415
 
-        from accounts.mfa import record_second_factor_on_activation
+        from accounts.mfa import (  # noqa: PLC0415 - models load after apps
+            record_second_factor_on_activation,
+        )
 
         authenticator_added.connect(
             record_second_factor_on_activation,

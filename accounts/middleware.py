@@ -44,13 +44,18 @@ class StaffSecondFactorMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        return any(path.startswith(prefix) for prefix in settings.STAFF_MFA_EXEMPT_PATHS)
+        return any(
+            path.startswith(prefix) for prefix in settings.STAFF_MFA_EXEMPT_PATHS
+        )
 
     @staticmethod
     def _refuse(request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"detail": second_factor_message(), "code": SECOND_FACTOR_REQUIRED_CODE},
+                {
+                    "detail": second_factor_message(),
+                    "code": SECOND_FACTOR_REQUIRED_CODE,
+                },
                 status=403,
             )
         # With an authenticator already on, this session only lacks the code:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Manager, QuerySet
@@ -563,7 +563,7 @@ class DossierLookupView(APIView):
     throttle_classes = [ScopedRateThrottle, LookupCodeThrottle]
     throttle_scope = "lookup"
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise exceptions.Throttled(
             wait=wait,
             detail=_("Too many lookups. Please wait a while before trying again."),

@@ -8,7 +8,9 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 
-def paginated(serializer_class: type[serializers.BaseSerializer[Any]], name: str) -> Any:
+def paginated(
+    serializer_class: type[serializers.BaseSerializer[Any]], name: str
+) -> Any:
     """The page envelope of PageNumberPagination around `serializer_class`.
 
     drf-spectacular documents pagination only for generic list views; our list

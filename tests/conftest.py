@@ -41,7 +41,9 @@ def _staff_mfa_setting(request: pytest.FixtureRequest, settings) -> None:
     """STAFF_MFA_REQUIRED is on in production; most tests act as staff through
     force_login and turn it off. Tests marked `staff_mfa` keep it on and log staff
     in with `login_with_second_factor`."""
-    settings.STAFF_MFA_REQUIRED = request.node.get_closest_marker("staff_mfa") is not None
+    settings.STAFF_MFA_REQUIRED = (
+        request.node.get_closest_marker("staff_mfa") is not None
+    )
 
 
 @pytest.fixture
@@ -53,14 +55,22 @@ def login_with_second_factor() -> Callable[[Any, User], Any]:
     """
 
     def login(client: Any, user: User) -> Any:
-        authenticator = Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).first() or TOTP.activate(user, generate_totp_secret()).instance
+        authenticator = (
+            Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).first()
+            or TOTP.activate(user, generate_totp_secret()).instance
+        )
         client.force_login(user)
         session = client.session
         session[AUTHENTICATION_METHODS_SESSION_KEY] = [
             {"method": "password", "at": time.time()},
-            {"method": "mfa", "at": time.time(), "id": authenticator.pk, "type": "totp"},
+            {
+                "method": "mfa",
+                "at": time.time(),
+                "id": authenticator.pk,
+                "type": "totp",
+            },
         ]
         session["account_authentication_methods_user"] = str(user.pk)
         session.save()

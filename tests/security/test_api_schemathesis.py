@@ -90,7 +90,10 @@ def callers(citizen, clerk, login_with_second_factor) -> dict[str, Caller]:
         "citizen": Caller(headers={"Authorization": f"Token {token.key}"}),
         "clerk": Caller(
             headers={"X-CSRFToken": csrf},
-            cookies={"sessionid": browser.cookies["sessionid"].value, "csrftoken": csrf},
+            cookies={
+                "sessionid": browser.cookies["sessionid"].value,
+                "csrftoken": csrf,
+            },
         ),
     }
 

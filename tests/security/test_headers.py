@@ -28,7 +28,9 @@ def _csp(response) -> dict[str, list[str]]:
     return directives
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/procedures/", "/api/docs/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/accounts/login/", "/procedures/", "/api/docs/"]
+)
 def test_pages_carry_a_strict_content_security_policy(client, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -63,7 +65,9 @@ def test_swagger_ui_loads_its_init_script_from_a_file(client):
     page = client.get("/api/docs/").content.decode()
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, flags=re.S)
     assert scripts
-    assert all("src=" in attributes and not body.strip() for attributes, body in scripts)
+    assert all(
+        "src=" in attributes and not body.strip() for attributes, body in scripts
+    )
     assert "<style" not in page
     init = client.get("/api/docs/", {"script": ""})
     assert init.status_code == 200
@@ -91,7 +95,9 @@ def test_no_template_of_ours_needs_unsafe_inline():
         # Comments may mention what they replace.
         text = re.sub(r"{% comment %}.*?{% endcomment %}", "", text, flags=re.S)
         for pattern in (INLINE_SCRIPT, INLINE_STYLE, EVENT_HANDLER):
-            offenders += [f"{path.relative_to(ROOT)}: {m}" for m in pattern.findall(text)]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {m}" for m in pattern.findall(text)
+            ]
     assert offenders == []
     assert len(_our_template_files()) > 20
 

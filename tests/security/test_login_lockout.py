@@ -65,9 +65,15 @@ def test_stuffing_many_accounts_from_one_address_locks_the_address():
 
 
 def test_one_account_is_locked_whatever_the_address_and_phone_format():
-    victim = UserFactory(phone="+84912000111")
-    bystander = UserFactory(phone="+84912000222")
-    forms = ["0912000111", "+84912000111", "84912000111", "0912 000 111", "0912.000.111"]
+    UserFactory(phone="+84912000111")
+    UserFactory(phone="+84912000222")
+    forms = [
+        "0912000111",
+        "+84912000111",
+        "84912000111",
+        "0912 000 111",
+        "0912.000.111",
+    ]
     start = time.time()
     with time_machine.travel(start, tick=False):
         for n, form in enumerate(forms):
@@ -80,7 +86,6 @@ def test_one_account_is_locked_whatever_the_address_and_phone_format():
         assert not _signed_in(client)
         # Other phone logins do not share the victim's counter.
         assert _log_in(Client(), "0912000222", PASSWORD).status_code == 302
-        assert bystander.pk
 
     with time_machine.travel(start + COOL_OFF_SECONDS + 1, tick=False):
         assert _log_in(Client(), "0912000111", PASSWORD).status_code == 302

@@ -42,7 +42,10 @@ def test_many_addresses_cannot_share_out_guessing_one_codes_phone(
     # Lowercase or padded spellings of the code count as the same code.
     assert _lookup("10.0.1.2", f" {code.lower()} ", "0912000999").status_code == 429
     # Other codes are not affected.
-    assert _lookup("10.0.1.3", "000.00.01.H49-260101-9999", "0912000999").status_code == 404
+    assert (
+        _lookup("10.0.1.3", "000.00.01.H49-260101-9999", "0912000999").status_code
+        == 404
+    )
 
 
 def test_one_address_is_throttled_across_codes(tight_rates):
@@ -54,7 +57,9 @@ def test_one_address_is_throttled_across_codes(tight_rates):
     assert statuses[5:] == [429, 429]
 
 
-def test_the_right_code_and_phone_answer_within_the_limits(tight_rates, submitted_dossier):
+def test_the_right_code_and_phone_answer_within_the_limits(
+    tight_rates, submitted_dossier
+):
     response = _lookup(
         "10.8.0.1", submitted_dossier.code, submitted_dossier.applicant_phone
     )

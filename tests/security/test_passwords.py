@@ -41,7 +41,11 @@ def test_a_clerk_changing_password_is_held_to_twelve_characters(
     login_with_second_factor(client, clerk)
     response = client.post(
         reverse("account_change_password"),
-        {"oldpassword": PASSWORD, "password1": TEN_CHARACTERS, "password2": TEN_CHARACTERS},
+        {
+            "oldpassword": PASSWORD,
+            "password1": TEN_CHARACTERS,
+            "password2": TEN_CHARACTERS,
+        },
     )
     assert response.status_code == 200
     assert "ít nhất 12 ký tự" in response.content.decode()

@@ -155,7 +155,7 @@ def _all_route_names() -> set[str]:
 def _admin_urls() -> list[str]:
     """Every admin route, with an object id of 1 where it needs one."""
     labels = sorted({model._meta.app_label for model in admin.site._registry})
-    candidates = [{}, {"object_id": "1"}, {"id": "1"}]
+    candidates: list[dict[str, Any]] = [{}, {"object_id": "1"}, {"id": "1"}]
     candidates += [{"content_type_id": 1, "object_id": 1}, {"file_format": "json"}]
     candidates += [{"app_label": label} for label in labels]
     urls = []
@@ -237,9 +237,7 @@ def _is_login_redirect(response) -> bool:
     return response.status_code == 302 and "login" in response["Location"]
 
 
-@pytest.mark.parametrize(
-    "role", ["anonymous", "citizen", "other_staff", "right_staff"]
-)
+@pytest.mark.parametrize("role", ["anonymous", "citizen", "other_staff", "right_staff"])
 def test_the_matrix(role, clients, objects):
     client = clients[role]
     problems = []
@@ -250,15 +248,25 @@ def test_the_matrix(role, clients, objects):
         if status >= 500:
             problems.append(f"{name} {url}: {status}")
         private = route.kind != PUBLIC
-        if role == "anonymous" and private and not (
-            _is_login_redirect(response) or status in (401, 403, 404)
+        if (
+            role == "anonymous"
+            and private
+            and not (_is_login_redirect(response) or status in (401, 403, 404))
         ):
             problems.append(f"{name}: anonymous got {status}")
         scoped = route.kind in (DOSSIER, FEEDBACK, OWNER)
-        strangers = ("citizen", "other_staff", *(("right_staff",) if route.kind == OWNER else ()))
+        strangers = (
+            "citizen",
+            "other_staff",
+            *(("right_staff",) if route.kind == OWNER else ()),
+        )
         if role in strangers and scoped and status != 404:
             problems.append(f"{name}: {role} got {status}, not 404")
-        if role == "right_staff" and route.kind in (DOSSIER, FEEDBACK) and status == 404:
+        if (
+            role == "right_staff"
+            and route.kind in (DOSSIER, FEEDBACK)
+            and status == 404
+        ):
             problems.append(f"{name}: the right staff member got 404")
     assert problems == []
 
@@ -273,7 +281,9 @@ def test_the_admin_site_is_closed_to_all_but_admin_users(role, clients):
         if allowed:
             assert response.status_code < 500
             continue
-        if not (response.status_code == 302 and "/admin/login/" in response["Location"]):
+        if not (
+            response.status_code == 302 and "/admin/login/" in response["Location"]
+        ):
             problems.append(f"{url}: {response.status_code}")
     assert problems == []
     assert len(_admin_urls()) > 20

@@ -25,9 +25,7 @@ def _receive_url(dossier) -> str:
     return f"/api/v1/dossiers/{dossier.code}/transitions/refuse/"
 
 
-def test_staff_without_an_authenticator_app_is_sent_to_account_security(
-    client, clerk
-):
+def test_staff_without_an_authenticator_app_is_sent_to_account_security(client, clerk):
     client.force_login(clerk)
     response = client.get(reverse("home"))
     assert response.status_code == 302
@@ -164,9 +162,7 @@ def test_services_refuse_staff_without_an_authenticator(clerk, submitted_dossier
     assert refused.state == "refused"
 
 
-def test_with_the_setting_off_staff_work_without_second_factor(
-    client, clerk, settings
-):
+def test_with_the_setting_off_staff_work_without_second_factor(client, clerk, settings):
     settings.STAFF_MFA_REQUIRED = False
     client.force_login(clerk)
     assert client.get("/api/v1/dossiers/").status_code == 200
