@@ -7,9 +7,10 @@ field messages, 403 for a role that may not act, 404 for what the caller may not
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Manager, QuerySet
@@ -25,7 +26,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Agency, User
@@ -54,6 +55,7 @@ from dossiers.serializers import (
     LookupSerializer,
     TransitionSerializer,
 )
+from portal.api_schema import paginated
 from procedures.models import Procedure, RequiredDocument
 
 
@@ -189,6 +191,7 @@ class DossierListCreateView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
+        operation_id="dossiers_list",
         summary="List the dossiers the caller may see",
         parameters=[
             OpenApiParameter("state", str, description="State, e.g. received"),
@@ -197,7 +200,7 @@ class DossierListCreateView(APIView):
                 "overdue", bool, description="Only overdue (true) or not (false)"
             ),
         ],
-        responses=DossierListSerializer(many=True),
+        responses=paginated(DossierListSerializer, "PaginatedDossierList"),
     )
     def get(self, request: Request) -> Response:
         overdue_raw = request.query_params.get("overdue")
@@ -365,7 +368,11 @@ class DossierDocumentsView(APIView):
 class DossierDocumentDownloadView(APIView):
     @extend_schema(
         summary="Download an attached document (only for those who may see the dossier)",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The stored type, checked by content at upload: PDF, JPEG or PNG.
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in Attachment.ContentType.values
+        },
     )
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
         dossier = _get_dossier(request, reference)
@@ -535,11 +542,32 @@ class DossierTransitionView(APIView):
         return _detail(request, dossier)
 
 
+class LookupCodeThrottle(SimpleRateThrottle):
+    """Limits lookups of one dossier code from all addresses together, so that many
+    machines cannot share out the guessing of the applicant's phone number."""
+
+    scope = "lookup_code"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        code = (request.query_params.get("code") or "").strip().upper()
+        if not code:
+            return None
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
 class DossierLookupView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    throttle_classes = [ScopedRateThrottle]
+    # Per client address (the "lookup" scope) and per dossier code.
+    throttle_classes = [ScopedRateThrottle, LookupCodeThrottle]
     throttle_scope = "lookup"
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        raise exceptions.Throttled(
+            wait=wait,
+            detail=_("Too many lookups. Please wait a while before trying again."),
+        )
 
     @extend_schema(
         summary="Public lookup by code and phone (throttled, minimal fields)",

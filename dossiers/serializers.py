@@ -24,7 +24,9 @@ class ProcedureBriefSerializer(serializers.Serializer[Any]):
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
-    required_document = serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[var-annotated]
+    required_document = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )  # type: ignore[var-annotated]
     download_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -150,7 +153,27 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff (anyone with a Membership or admin access) need longer passwords.
+    {
+        "NAME": "accounts.validators.StaffPasswordLengthValidator",
+        "OPTIONS": {"min_length": env.int("STAFF_PASSWORD_MIN_LENGTH", default=12)},
+    },
 ]
+
+# --- Staff second factor (issue 10) -------------------------------------------------
+# Staff must log in with TOTP (or a recovery code) before any page or API call other
+# than the exempt ones below; staff API tokens are refused (accounts.api_auth).
+# Only tests and a local demo turn it off.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+STAFF_MFA_EXEMPT_PATHS: tuple[str, ...] = (
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/sms/callback/",
+)
 
 # --- django-allauth: citizens sign up and log in with email or phone ---------------
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
@@ -166,7 +189,17 @@ ACCOUNT_FORMS = {
     "change_phone": "accounts.forms.PortalChangePhoneForm",
 }
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Login lockout with a cool-off (sliding windows, kept in Redis): at most 5 failed
+# passwords per account in 15 minutes and 30 per client IP in 15 minutes, counted
+# together for the login page and the API token endpoint; while either limit is
+# reached even the right password is refused ("Đăng nhập sai quá nhiều lần"), and
+# the account opens again once the oldest failure is 15 minutes old. The IP limit
+# is generous because a one-stop centre's counters share one public address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="30/15m/ip,5/15m/key")
+}
+# Behind the reverse proxy, the client address is the last X-Forwarded-For hop.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
@@ -255,7 +288,28 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+# Content Security Policy (django-csp): no inline script or style anywhere; pages
+# load their JavaScript and CSS from our own static files. data: images carry the
+# TOTP QR code. The Swagger UI is served by SpectacularSwaggerSplitView, whose
+# init script is a separate file, so it runs under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- Celery ----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -325,7 +379,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication, refusing staff tokens (accounts.api_auth).
+        "accounts.api_auth.PortalTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -334,7 +389,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": "120/min",
         "user": "600/min",
+        # The public lookup: per client address, and per dossier code from all
+        # addresses together (dossiers.api.LookupCodeThrottle).
         "lookup": env.str("LOOKUP_THROTTLE_RATE", default="20/min"),
+        "lookup_code": env.str("LOOKUP_CODE_THROTTLE_RATE", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -37,6 +37,7 @@ from dossiers.services.common import (
     notify,
     record_event,
     require_reason,
+    require_second_factor,
     save_transition,
     set_appointment_at_receipt,
 )
@@ -208,6 +209,7 @@ def dossier_attach_document(
         can_view_dossier(actor, dossier) and can_act(actor, dossier, "attach_document")
     ):
         raise DossierPermissionError()
+    require_second_factor(actor=actor)
     if dossier.state not in _ATTACHABLE_STATES:
         raise DossierTransitionError(
             _("Documents cannot be added while the dossier is “%(state)s”.")
@@ -284,6 +286,7 @@ def dossier_intake(
     )
     if not can_act(actor, dossier, "intake"):
         raise DossierPermissionError()
+    require_second_factor(actor=actor)
     dossier.intake()
     assert dossier.received_at is not None  # noqa: S101 - set by the transition
     dossier.code = next_code(agency=receiving_agency, moment=dossier.received_at)
