@@ -36,6 +36,7 @@ from dossiers.exceptions import (
     DossierPermissionError,
     DossierTransitionError,
     DossierValidationError,
+    ScannerUnavailableError,
     UploadTooLargeError,
 )
 from dossiers.models import Attachment, Dossier
@@ -65,6 +66,12 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class ScannerUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy("The virus scanner is unavailable.")
+    default_code = "scanner_unavailable"
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("The file is too large.")
@@ -80,6 +87,8 @@ def domain_errors() -> Iterator[None]:
         raise PayloadTooLarge(detail=exc.errors) from exc
     except DossierValidationError as exc:
         raise exceptions.ValidationError(detail=exc.errors) from exc
+    except ScannerUnavailableError as exc:
+        raise ScannerUnavailable(detail=exc.message) from exc
     except DossierPermissionError as exc:
         raise exceptions.PermissionDenied(detail=exc.message) from exc
     except DossierTransitionError as exc:

@@ -143,6 +143,7 @@ def _attach(*, dossier: Dossier, actor: User, upload: Upload) -> Attachment:
         raise DossierValidationError(
             {"required_document": [_("This document is not part of the procedure.")]}
         )
+    documents.check_name(upload.name)
     sniffed = documents.sniff(upload.file)
     storage_name = documents.store(upload.file, extension=sniffed.extension)
     try:
