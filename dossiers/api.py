@@ -39,8 +39,9 @@ from dossiers.exceptions import (
     ScannerUnavailableError,
     UploadTooLargeError,
 )
-from dossiers.models import Attachment, Dossier
+from dossiers.models import Attachment, Dossier, DossierAccess
 from dossiers.permissions import CLERK, in_scope, membership_paths
+from dossiers.privacy import client_ip, record_dossier_access
 from dossiers.selectors import (
     dossier_get_for_user,
     dossier_list_for_user,
@@ -298,6 +299,8 @@ class DossierListCreateView(APIView):
                     channel=data.get("channel") or Dossier.Channel.COUNTER,
                     summary=data["summary"],
                     uploads=uploads,
+                    consent=data["consent"],
+                    ip=client_ip(request),
                 )
             elif membership_paths(user):
                 raise DossierPermissionError(
@@ -324,6 +327,12 @@ class DossierDetailView(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         dossier = _get_dossier(request, reference, with_history=True)
+        record_dossier_access(
+            dossier=dossier,
+            user=request.user,
+            channel=DossierAccess.Channel.API,
+            ip=client_ip(request),
+        )
         return Response(
             DossierDetailSerializer(dossier, context={"request": request}).data
         )
@@ -420,7 +429,9 @@ def _transition_handlers() -> dict[str, Callable[[Dossier, User, dict[str, Any]]
         return found
 
     return {
-        "submit": lambda d, u, v: s.dossier_submit(dossier=d, actor=u),
+        "submit": lambda d, u, v: s.dossier_submit(
+            dossier=d, actor=u, consent=v["consent"], ip=v["ip"]
+        ),
         "receive": lambda d, u, v: s.dossier_receive(dossier=d, actor=u),
         "refuse": lambda d, u, v: s.dossier_refuse(
             dossier=d, actor=u, reason=v["reason"]
@@ -539,8 +550,9 @@ class DossierTransitionView(APIView):
             raise exceptions.NotFound(_("Unknown transition."))
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        values = {**serializer.validated_data, "ip": client_ip(request)}
         with domain_errors():
-            handler(dossier, _user(request), dict(serializer.validated_data))
+            handler(dossier, _user(request), values)
         return _detail(request, dossier)
 
 

@@ -30,6 +30,7 @@ from dossiers.models import (
 )
 from dossiers.notices import DossierNotice
 from dossiers.permissions import can_act, can_view_dossier
+from dossiers.privacy import consent_record
 from dossiers.services.common import (
     check_action,
     lock_dossier,
@@ -228,11 +229,29 @@ def dossier_attach_document(
     return attachment
 
 
+def _require_consent(consent: bool) -> None:
+    if not consent:
+        raise DossierValidationError(
+            {
+                "consent": [
+                    _(
+                        "Confirm the applicant's consent to the processing of their "
+                        "personal data for this procedure."
+                    )
+                ]
+            }
+        )
+
+
 @transaction.atomic
-def dossier_submit(*, dossier: Dossier, actor: User) -> Dossier:
-    """The owner sends the draft; every mandatory document must be attached."""
+def dossier_submit(
+    *, dossier: Dossier, actor: User, consent: bool = False, ip: str | None = None
+) -> Dossier:
+    """The owner sends the draft; every mandatory document must be attached and the
+    owner must confirm consent (stored as a Consent row with the text's version)."""
     dossier = lock_dossier(dossier=dossier)
     check_action(dossier=dossier, actor=actor, action="submit")
+    _require_consent(consent)
     missing = dossier.missing_mandatory_documents()
     if missing:
         raise DossierValidationError(
@@ -252,6 +271,7 @@ def dossier_submit(*, dossier: Dossier, actor: User) -> Dossier:
     )
     save_transition(dossier=dossier)
     record_event(dossier=dossier, actor=actor, action="submit", from_state=from_state)
+    consent_record(dossier=dossier, actor=actor, ip=ip)
     notify(dossier=dossier, event=DossierNotice.SUBMITTED)
     return dossier
 
@@ -268,8 +288,11 @@ def dossier_intake(
     channel: int = Dossier.Channel.COUNTER,
     summary: str = "",
     uploads: Sequence[Upload] = (),
+    consent: bool = False,
+    ip: str | None = None,
 ) -> Dossier:
-    """A clerk receives a walk-in (or posted) dossier on the applicant's behalf."""
+    """A clerk receives a walk-in (or posted) dossier on the applicant's behalf; the
+    clerk confirms the applicant's consent (stored as a Consent row)."""
     if channel == Dossier.Channel.ONLINE:
         raise DossierValidationError(
             {"channel": [_("Online dossiers are submitted by the applicant.")]}
@@ -285,6 +308,7 @@ def dossier_intake(
     )
     if not can_act(actor, dossier, "intake"):
         raise DossierPermissionError()
+    _require_consent(consent)
     dossier.intake()
     assert dossier.received_at is not None  # noqa: S101 - set by the transition
     dossier.code = next_code(agency=receiving_agency, moment=dossier.received_at)
@@ -299,6 +323,7 @@ def dossier_intake(
         from_state="",
         step_deadline=dossier.appointment_at,
     )
+    consent_record(dossier=dossier, actor=actor, ip=ip)
     notify(dossier=dossier, event=DossierNotice.RECEIVED)
     return dossier
 
