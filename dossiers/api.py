@@ -392,6 +392,10 @@ class DossierDocumentDownloadView(APIView):
         ).first()
         if attachment is None:
             raise exceptions.NotFound(_("No such document."))
+        if not private_storage().exists(attachment.storage_name):
+            raise exceptions.NotFound(
+                _("This document was deleted at the end of its retention period.")
+            )
         response = FileResponse(
             private_storage().open(attachment.storage_name, "rb"),
             as_attachment=True,

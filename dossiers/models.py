@@ -235,6 +235,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    anonymised_at = models.DateTimeField(
+        _("personal data anonymised at"), null=True, blank=True, editable=False
+    )
 
     objects: ClassVar[DossierManager] = DossierManager()
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "feedback",
     "dashboard",
+    "privacy",
 ]
 
 MIDDLEWARE = [

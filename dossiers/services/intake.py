@@ -200,6 +200,11 @@ _ATTACHABLE_STATES = {
 }
 
 
+def _attachment_label(attachment: Attachment) -> str:
+    required = attachment.required_document
+    return required.name if required is not None else f"#{attachment.pk}"
+
+
 @transaction.atomic
 def dossier_attach_document(
     *, dossier: Dossier, actor: User, upload: Upload
@@ -224,7 +229,9 @@ def dossier_attach_document(
             actor=actor,
             action="attach_document",
             from_state=dossier.state,
-            reason=attachment.original_name,
+            # Not the file name: events are immutable and outlive the retention
+            # period, and a file name often carries the applicant's name.
+            reason=_attachment_label(attachment),
         )
     return attachment
 

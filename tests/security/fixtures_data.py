@@ -18,6 +18,7 @@ __all__ = [
     "fake_clamd",
     "make_dossier",
     "mandatory_document",
+    "other_citizen",
     "procedure",
 ]
 
@@ -29,6 +30,7 @@ from tests.dossiers.conftest import (
     actors,
     make_dossier,
     mandatory_document,
+    other_citizen,
     procedure,
 )
 
