@@ -58,7 +58,7 @@ def test_anonymous_visitor_is_sent_to_login(client):
 
 
 def test_zip_holds_profile_dossiers_files_and_messages(client, citizen, citizen_data):
-    mine, attachment, returned, _ = citizen_data
+    mine, _attachment, returned, _ = citizen_data
     client.force_login(citizen)
     response = client.get(URL)
     assert response.status_code == 200

@@ -94,7 +94,8 @@ def test_expired_dossiers_are_anonymised_and_their_files_deleted(ended, settings
         assert "dossiers=0 files=0 sms=0" in _purge()  # idempotent
     dossier.refresh_from_db()
     assert dossier.anonymised_at is not None
-    assert dossier.code and dossier.state == "returned"  # skeleton kept
+    assert dossier.code
+    assert dossier.state == "returned"
     assert dossier.applicant_name == ANONYMISED_NAME
     assert dossier.owner is None
     for value in (
