@@ -114,9 +114,10 @@ def test_backup_then_restore_into_a_fresh_database(
         assert hashlib.sha256(restored.read_bytes()).hexdigest() == sha256
         assert len(restored.read_bytes()) == size
     # The append-only trigger came back with the data.
-    with pytest.raises(psycopg2.Error), psycopg2.connect(_url(fresh_database)) as db:
-        with db.cursor() as cursor:
-            cursor.execute("DELETE FROM dossiers_dossierevent")
+    database = psycopg2.connect(_url(fresh_database))
+    with pytest.raises(psycopg2.Error), database.cursor() as cursor:
+        cursor.execute("DELETE FROM dossiers_dossierevent")
+    database.close()
 
 
 def test_restore_refuses_a_database_that_is_not_empty(portal_data, tmp_path):
