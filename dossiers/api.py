@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from accounts.models import Agency, User
 from accounts.validators import normalize_phone
 from dossiers import services
+from dossiers.data_protection import client_ip, record_dossier_access
 from dossiers.documents import private_storage
 from dossiers.exceptions import (
     DossierPermissionError,
@@ -41,7 +42,6 @@ from dossiers.exceptions import (
 )
 from dossiers.models import Attachment, Dossier, DossierAccess
 from dossiers.permissions import CLERK, in_scope, membership_paths
-from dossiers.privacy import client_ip, record_dossier_access
 from dossiers.selectors import (
     dossier_get_for_user,
     dossier_list_for_user,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -263,3 +264,69 @@ def dossier_access_log_for_owner(
         )
         for access in accesses
     ]
+
+
+# --- staff console ----------------------------------------------------------------------
+
+_STAFF_ROLES = (CLERK, SPECIALIST, LEADER, MANAGER, ADMIN)
+_PHONE_CHARS = re.compile(r"[\d\s().+-]+")
+
+
+def dossier_staff_scope(*, user: User | AnonymousUser) -> DossierQuerySet:
+    """Dossiers of the user's agencies (any staff role, drafts excluded), with joins."""
+    paths = _staff_paths(user, _STAFF_ROLES)
+    if not paths:
+        return _all().none()
+    fields = ("receiving_agency", "current_agency", "procedure__competent_agency")
+    return (
+        _all()
+        .with_related()
+        .filter(_scope_filter(paths, fields=fields))
+        .exclude(state=S.DRAFT)
+    )
+
+
+def queue_assigned_to_me(*, user: User | AnonymousUser) -> DossierQuerySet:
+    """Dossiers a specialist holds now (appraising or waiting on payment)."""
+    if not user.is_authenticated:
+        return _all().none()
+    return (
+        _queue(user, (SPECIALIST,), ("current_agency",))
+        .filter(assigned_specialist_id=user.pk)
+        .filter(state__in=(S.APPRAISING, S.AWAITING_PAYMENT))
+        .order_by("appointment_at", "id")
+    )
+
+
+def queue_staff_nearing_deadline(*, user: User | AnonymousUser) -> DossierQuerySet:
+    return (
+        dossier_staff_scope(user=user)
+        .filter(deadline_status=Dossier.DeadlineStatus.NEARING)
+        .order_by("appointment_at", "id")
+    )
+
+
+def queue_staff_overdue(*, user: User | AnonymousUser) -> DossierQuerySet:
+    return (
+        dossier_staff_scope(user=user)
+        .filter(deadline_status=Dossier.DeadlineStatus.OVERDUE)
+        .order_by("appointment_at", "id")
+    )
+
+
+def dossier_search(dossiers: DossierQuerySet, text: str) -> DossierQuerySet:
+    """Filter by code, applicant name or phone (0912…, +84912… or a fragment)."""
+    text = text.strip()
+    if not text:
+        return dossiers
+    condition = Q(code__icontains=text) | Q(applicant_name__icontains=text)
+    condition |= Q(submitter_name__icontains=text)
+    if _PHONE_CHARS.fullmatch(text):
+        digits = re.sub(r"\D", "", text)
+        if digits.startswith("84") and len(digits) > 9:
+            digits = digits[2:]
+        digits = digits.lstrip("0")
+        if len(digits) >= 3:
+            condition |= Q(applicant_phone__contains=digits)
+            condition |= Q(submitter_phone__contains=digits)
+    return dossiers.filter(condition)

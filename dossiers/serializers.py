@@ -180,7 +180,7 @@ class DossierDetailSerializer(DossierListSerializer):
 
 CONSENT_HELP = _(
     "The applicant's consent to the processing of their personal data (required to "
-    "submit and for counter intake; see dossiers.privacy.CONSENT_TEXT)."
+    "submit and for counter intake; see dossiers.data_protection.CONSENT_TEXT)."
 )
 
 

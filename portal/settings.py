@@ -274,6 +274,9 @@ CELERY_BEAT_SCHEDULE["sms-outbox-sweep"] = {
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Proxies in front of the app (nginx = 1). Throttles key on the client address;
+    # with 0, X-Forwarded-For is ignored so a client cannot choose its own key.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("procedures/", include("procedures.urls")),
+    path("", include("dossiers.urls")),
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
     path("", include("feedback.urls")),

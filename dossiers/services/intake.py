@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Agency
 from accounts.validators import normalize_phone
 from dossiers import deadlines, documents
+from dossiers.data_protection import consent_record
 from dossiers.exceptions import (
     DossierPermissionError,
     DossierTransitionError,
@@ -30,7 +31,6 @@ from dossiers.models import (
 )
 from dossiers.notices import DossierNotice
 from dossiers.permissions import can_act, can_view_dossier
-from dossiers.privacy import consent_record
 from dossiers.services.common import (
     check_action,
     lock_dossier,
@@ -144,8 +144,8 @@ def _attach(*, dossier: Dossier, actor: User, upload: Upload) -> Attachment:
         raise DossierValidationError(
             {"required_document": [_("This document is not part of the procedure.")]}
         )
-    documents.check_name(upload.name)
     sniffed = documents.sniff(upload.file)
+    documents.check_name(upload.name)
     storage_name = documents.store(upload.file, extension=sniffed.extension)
     try:
         return Attachment.objects.create(

@@ -11,10 +11,10 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership
 from dossiers import services
+from dossiers.data_protection import CONSENT_VERSION, record_dossier_access
 from dossiers.exceptions import DossierValidationError
 from dossiers.models import Consent, Dossier, DossierAccess
 from dossiers.presenters import applicant_view, mask_national_id, mask_phone
-from dossiers.privacy import CONSENT_VERSION, record_dossier_access
 from dossiers.services import Applicant
 from tests.accounts.factories import MembershipFactory
 
@@ -235,3 +235,34 @@ def test_logs_written_during_representative_flows_hold_no_full_numbers(
     assert "called from" in output  # the handler really wrote
     for full in (PHONE, "0987654321", "84987654321", NATIONAL_ID):
         assert full not in output
+
+
+def test_citizen_dossier_page_lists_the_staff_who_opened_it(client, dossier, actors):
+    from django.urls import reverse  # noqa: PLC0415
+
+    client.force_login(actors.leader)
+    assert (
+        client.get(reverse("dossiers:staff-dossier", args=[dossier.code])).status_code
+        == 200
+    )
+    access = DossierAccess.objects.get(dossier=dossier)
+    assert (access.user, access.channel) == (actors.leader, "web")
+    client.force_login(actors.owner)
+    url = reverse("dossiers:my-dossier", args=[dossier.code])
+    html = client.get(url).content.decode()
+    assert "Cán bộ đã mở hồ sơ của bạn" in html
+    assert actors.leader.full_name in html
+    assert DossierAccess.objects.filter(dossier=dossier).count() == 1
+
+
+def test_staff_page_masks_numbers_for_a_manager(client, dossier, actors):
+    from django.urls import reverse  # noqa: PLC0415
+
+    url = reverse("dossiers:staff-dossier", args=[dossier.code])
+    client.force_login(actors.manager)
+    html = client.get(url).content.decode()
+    assert PHONE not in html
+    assert NATIONAL_ID not in html
+    assert mask_phone(PHONE) in html
+    client.force_login(actors.clerk)
+    assert PHONE in client.get(url).content.decode()
