@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
-import psycopg2
+import psycopg2  # type: ignore[import-untyped]
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone

@@ -61,11 +61,13 @@ def _years_ago(now: dt.datetime, years: int) -> dt.datetime:
 def dossiers_expired(*, now: dt.datetime) -> QuerySet[Dossier]:
     """Ended dossiers past their procedure's retention period, not yet anonymised."""
     default_years: int = settings.DATA_RETENTION_YEARS
-    years_in_use = set(
-        Procedure.objects.exclude(retention_years=None).values_list(
+    years_in_use: set[int] = {
+        years
+        for years in Procedure.objects.exclude(retention_years=None).values_list(
             "retention_years", flat=True
         )
-    )
+        if years is not None
+    }
     condition = Q(
         procedure__retention_years=None, ended__lt=_years_ago(now, default_years)
     )
@@ -73,12 +75,13 @@ def dossiers_expired(*, now: dt.datetime) -> QuerySet[Dossier]:
         condition |= Q(
             procedure__retention_years=years, ended__lt=_years_ago(now, years)
         )
-    return (
+    expired: QuerySet[Dossier] = (
         Dossier.objects.filter(state__in=ENDED_STATES, anonymised_at=None)
         .annotate(ended=Coalesce("returned_at", "finished_at"))
         .filter(ended__isnull=False)
         .filter(condition)
     )
+    return expired
 
 
 def _anonymise(ids: list[int], *, now: dt.datetime) -> int:
