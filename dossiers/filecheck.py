@@ -22,7 +22,6 @@ import zlib
 _PDF_EOF = b"%%EOF"
 _PDF_TRAILING_OK = b" \t\r\n\x00\x0c"
 _MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg|\?php)\b|javascript:", re.I)
-_NAME = re.compile(rb"/([A-Za-z0-9#_.+-]+)")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _ACTIVE_NAMES = frozenset(
     {
@@ -43,15 +42,27 @@ _PIECE = 1024 * 1024
 _OVERLAP = 64
 
 
-def _decoded_names(data: bytes) -> set[bytes]:
-    return {
-        _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
-        for match in _NAME.finditer(data)
-    }
+_ACTIVE_PLAIN = re.compile(
+    rb"/(?:"
+    + b"|".join(sorted(_ACTIVE_NAMES, key=len, reverse=True))
+    + rb")(?![A-Za-z0-9_.+-])"
+)
+_ESCAPED_NAME = re.compile(rb"/[A-Za-z0-9_.+-]*#[0-9A-Fa-f]{2}[A-Za-z0-9#_.+-]*")
+
+
+def _has_active_name(data: bytes) -> bool:
+    """A plain active name, or one spelt with #xx escapes (decoded only then)."""
+    if _ACTIVE_PLAIN.search(data):
+        return True
+    return any(
+        _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(0)[1:])
+        in _ACTIVE_NAMES
+        for match in _ESCAPED_NAME.finditer(data)
+    )
 
 
 def _scan_part(part: bytes) -> str | None:
-    if _decoded_names(part) & _ACTIVE_NAMES:
+    if _has_active_name(part):
         return "active_content"
     if _MARKUP.search(part):
         return "polyglot"
@@ -84,22 +95,39 @@ def _scan_stream(raw: bytes, budget: int) -> tuple[str | None, int]:
     return None, budget
 
 
+def _declares_filter(data: bytes, stream_start: int) -> bool:
+    """Whether the dictionary just before a stream names a /Filter."""
+    head = data[max(0, stream_start - 2048) : stream_start]
+    return b"/Filter" in head[head.rfind(b"obj") :]
+
+
 def check_pdf(data: bytes, *, max_inflated: int) -> str | None:
+    """Scan the object syntax with stream bodies cut out (binary image data would give
+    false alarms), uncompressed streams as they are, and Flate streams inflated."""
     eof = data.rfind(_PDF_EOF)
     if eof < 0:
         return "damaged"
     if data[eof + len(_PDF_EOF) :].strip(_PDF_TRAILING_OK):
         return "polyglot"
-    reason = _scan_part(data)
-    budget = max_inflated
+    skeleton: list[bytes] = []
+    position, budget = 0, max_inflated
     for match in _STREAM.finditer(data):
-        if reason is not None:
-            break
+        if match.start() < position:
+            continue
         end = data.find(_END_STREAM, match.end())
         if end < 0:
             break
-        reason, budget = _scan_stream(data[match.end() : end], budget)
-    return reason
+        skeleton.append(data[position : match.end()])
+        body = data[match.end() : end]
+        if _declares_filter(data, match.start()):
+            reason, budget = _scan_stream(body, budget)
+        else:
+            reason = _scan_part(body)
+        if reason is not None:
+            return reason
+        position = end
+    skeleton.append(data[position:])
+    return _scan_part(b"".join(skeleton))
 
 
 def png_dimensions(data: bytes) -> tuple[int, int] | None:

@@ -130,6 +130,14 @@ CORPUS: list[tuple[str, str, bytes, str]] = [
         "active_content",
     ),
     (
+        "pdf with javascript in an uncompressed stream",
+        "don.pdf",
+        _pdf(
+            b"1 0 obj<</Type/ObjStm/Length 24>>stream\n<</S/JavaScript/JS(x)>>\nendstream endobj"
+        ),
+        "active_content",
+    ),
+    (
         "pdf whose compressed stream inflates beyond the budget",
         "don.pdf",
         _pdf(
@@ -301,6 +309,12 @@ def test_oversized_file_gives_413_with_a_vietnamese_message(make_dossier, actors
             ),
         ),
         ("anh-a4-600dpi.png", _png(4960, 7016)),
+        (  # image bytes that happen to spell an active name are not PDF syntax
+            "anh-quet.pdf",
+            _pdf(
+                b"1 0 obj<</Subtype/Image/Filter/DCTDecode/Length 20>>stream\n\xff\xd8/JS <script \x00\nendstream endobj"
+            ),
+        ),
     ],
 )
 def test_ordinary_documents_still_pass(make_dossier, actors, name, data):
