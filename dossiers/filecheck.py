@@ -44,7 +44,7 @@ _OVERLAP = 64
 
 _ACTIVE_PLAIN = re.compile(
     rb"/(?:"
-    + b"|".join(sorted(_ACTIVE_NAMES, key=len, reverse=True))
+    + b"|".join(sorted(_ACTIVE_NAMES, key=lambda name: -len(name)))
     + rb")(?![A-Za-z0-9_.+-])"
 )
 _ESCAPED_NAME = re.compile(rb"/[A-Za-z0-9_.+-]*#[0-9A-Fa-f]{2}[A-Za-z0-9#_.+-]*")
