@@ -23,7 +23,7 @@ _PDF_EOF = b"%%EOF"
 _PDF_TRAILING_OK = b" \t\r\n\x00\x0c"
 _MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg|\?php)\b|javascript:", re.I)
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_ACTIVE_NAMES = frozenset(
+_ACTIVE_NAMES: frozenset[bytes] = frozenset(
     {
         b"JavaScript",
         b"JS",
@@ -44,7 +44,7 @@ _OVERLAP = 64
 
 _ACTIVE_PLAIN = re.compile(
     rb"/(?:"
-    + b"|".join(sorted(_ACTIVE_NAMES, key=lambda name: -len(name)))
+    + b"|".join(sorted(_ACTIVE_NAMES))  # the lookahead makes order irrelevant
     + rb")(?![A-Za-z0-9_.+-])"
 )
 _ESCAPED_NAME = re.compile(rb"/[A-Za-z0-9_.+-]*#[0-9A-Fa-f]{2}[A-Za-z0-9#_.+-]*")
