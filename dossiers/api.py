@@ -32,14 +32,16 @@ from rest_framework.views import APIView
 from accounts.models import Agency, User
 from accounts.validators import normalize_phone
 from dossiers import services
+from dossiers.data_protection import client_ip, record_dossier_access
 from dossiers.documents import private_storage
 from dossiers.exceptions import (
     DossierPermissionError,
     DossierTransitionError,
     DossierValidationError,
+    ScannerUnavailableError,
     UploadTooLargeError,
 )
-from dossiers.models import Attachment, Dossier
+from dossiers.models import Attachment, Dossier, DossierAccess
 from dossiers.permissions import CLERK, in_scope, membership_paths
 from dossiers.selectors import (
     dossier_get_for_user,
@@ -67,6 +69,12 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class ScannerUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy("The virus scanner is unavailable.")
+    default_code = "scanner_unavailable"
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("The file is too large.")
@@ -82,6 +90,8 @@ def domain_errors() -> Iterator[None]:
         raise PayloadTooLarge(detail=exc.errors) from exc
     except DossierValidationError as exc:
         raise exceptions.ValidationError(detail=exc.errors) from exc
+    except ScannerUnavailableError as exc:
+        raise ScannerUnavailable(detail=exc.message) from exc
     except DossierPermissionError as exc:
         raise exceptions.PermissionDenied(detail=exc.message) from exc
     except DossierTransitionError as exc:
@@ -292,6 +302,8 @@ class DossierListCreateView(APIView):
                     channel=data.get("channel") or Dossier.Channel.COUNTER,
                     summary=data["summary"],
                     uploads=uploads,
+                    consent=data["consent"],
+                    ip=client_ip(request),
                 )
             elif membership_paths(user):
                 raise DossierPermissionError(
@@ -318,6 +330,12 @@ class DossierDetailView(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         dossier = _get_dossier(request, reference, with_history=True)
+        record_dossier_access(
+            dossier=dossier,
+            user=request.user,
+            channel=DossierAccess.Channel.API,
+            ip=client_ip(request),
+        )
         return Response(
             DossierDetailSerializer(dossier, context={"request": request}).data
         )
@@ -381,6 +399,10 @@ class DossierDocumentDownloadView(APIView):
         ).first()
         if attachment is None:
             raise exceptions.NotFound(_("No such document."))
+        if not private_storage().exists(attachment.storage_name):
+            raise exceptions.NotFound(
+                _("This document was deleted at the end of its retention period.")
+            )
         response = FileResponse(
             private_storage().open(attachment.storage_name, "rb"),
             as_attachment=True,
@@ -418,7 +440,9 @@ def _transition_handlers() -> dict[str, Callable[[Dossier, User, dict[str, Any]]
         return found
 
     return {
-        "submit": lambda d, u, v: s.dossier_submit(dossier=d, actor=u),
+        "submit": lambda d, u, v: s.dossier_submit(
+            dossier=d, actor=u, consent=v["consent"], ip=v["ip"]
+        ),
         "receive": lambda d, u, v: s.dossier_receive(dossier=d, actor=u),
         "refuse": lambda d, u, v: s.dossier_refuse(
             dossier=d, actor=u, reason=v["reason"]
@@ -537,8 +561,9 @@ class DossierTransitionView(APIView):
             raise exceptions.NotFound(_("Unknown transition."))
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        values = {**serializer.validated_data, "ip": client_ip(request)}
         with domain_errors():
-            handler(dossier, _user(request), dict(serializer.validated_data))
+            handler(dossier, _user(request), values)
         return _detail(request, dossier)
 
 

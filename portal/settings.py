@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "notifications",
     "feedback",
     "dashboard",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,21 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Images whose declared width x height exceed this are refused (decompression bombs);
+# PDF Flate streams may inflate to at most UPLOAD_MAX_INFLATED_BYTES in total.
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=80_000_000)
+UPLOAD_MAX_INFLATED_BYTES = env.int(
+    "UPLOAD_MAX_INFLATED_BYTES", default=200 * 1024 * 1024
+)
+# Optional ClamAV scan of uploads (clamd INSTREAM): a Unix socket, or host and port;
+# empty = off. When set, a scanner that is down or slow makes uploads fail closed.
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+# Personal data of finished dossiers is anonymised this many years after they finished
+# (Procedure.retention_years overrides it per procedure); see purge_expired_data.
+DATA_RETENTION_YEARS = env.int("DATA_RETENTION_YEARS", default=5)
 
 # --- security -------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

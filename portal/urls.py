@@ -23,6 +23,7 @@ urlpatterns = [
     path("sms/", include("notifications.urls")),
     path("", include("feedback.urls")),
     path("thong-ke/", include("dashboard.urls")),
+    path("", include("privacy.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -34,3 +34,6 @@ def submitted_dossier(procedure: Procedure, citizen: User) -> Dossier:
 def other_agency_clerk(agencies: AgencyTree) -> User:
     """A clerk of a commune: staff, but not of the dossier's agencies."""
     return MembershipFactory(agency=agencies.commune, role=Membership.Role.CLERK).user
+
+
+from tests.security.fixtures_data import *  # noqa: F403 - the personal-data fixtures
