@@ -43,7 +43,7 @@ from tests.pg_replica import free_port
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-DOSSIERS = 200
+DOSSIERS = 120  # 120 submissions and 240 transitions over HTTP: "a few hundred"
 CITIZENS = 20
 API_KEY = "scale-out-key"
 

@@ -11,18 +11,8 @@ from tests.accounts.factories import MembershipFactory
 from tests.conftest import AgencyTree
 from tests.dossiers.factories import (
     DossierFactory,
-    ProcedureFactory,
-    RequiredDocumentFactory,
 )
-
-
-@pytest.fixture
-def procedure(agencies: AgencyTree) -> Procedure:
-    procedure = ProcedureFactory(
-        competent_agency=agencies.justice, receiving_agencies=[agencies.centre]
-    )
-    RequiredDocumentFactory(procedure=procedure, name="Tờ khai", mandatory=True)
-    return procedure
+from tests.security.fixtures_data import *  # noqa: F403 - dossier and upload fixtures
 
 
 @pytest.fixture
@@ -34,6 +24,3 @@ def submitted_dossier(procedure: Procedure, citizen: User) -> Dossier:
 def other_agency_clerk(agencies: AgencyTree) -> User:
     """A clerk of a commune: staff, but not of the dossier's agencies."""
     return MembershipFactory(agency=agencies.commune, role=Membership.Role.CLERK).user
-
-
-from tests.security.fixtures_data import *  # noqa: F403 - the personal-data fixtures
