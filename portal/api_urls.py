@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from dashboard import api as dashboard_api
 from dossiers import api as dossiers_api
 from feedback import api as feedback_api
 from procedures import api as procedures_api
@@ -19,4 +20,5 @@ urlpatterns = [
     ),
     *dossiers_api.urlpatterns,
     *feedback_api.urlpatterns,
+    *dashboard_api.urlpatterns,
 ]

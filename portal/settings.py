@@ -11,6 +11,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()  # generic admin/queryset classes at runtime
@@ -254,6 +255,13 @@ CELERY_TASK_ROUTES = {"notifications.*": {"queue": SMS_QUEUE}}
 CELERY_BEAT_SCHEDULE["sms-outbox-sweep"] = {
     "task": "notifications.sweep_sms_outbox",
     "schedule": float(SMS_SWEEP_INTERVAL_SECONDS),
+}
+
+# --- dashboards (dashboard app) -------------------------------------------------------
+DASHBOARD_RECOUNT_DAYS = env.int("DASHBOARD_RECOUNT_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["dashboard-nightly-rollups"] = {
+    "task": "dashboard.nightly_rollups",
+    "schedule": crontab(hour=0, minute=20),
 }
 
 # --- REST API ---------------------------------------------------------------------------

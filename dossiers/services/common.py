@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import Agency
+from dashboard.services import rollup_apply
 from dossiers import deadlines
 from dossiers.exceptions import (
     DossierPermissionError,
@@ -100,7 +101,7 @@ def record_event(
         step_timeliness = str(
             deadlines.step_timeliness(allotted_hours=allotted, used_hours=used)
         )
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         actor=actor,
         action=action,
@@ -115,6 +116,9 @@ def record_event(
         step_deadline=step_deadline,
         step_timeliness=step_timeliness,
     )
+    # The dashboards' counters move in this same transaction (dashboard app).
+    rollup_apply(dossier=dossier, event=event)
+    return event
 
 
 def notify(

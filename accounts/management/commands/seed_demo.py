@@ -20,6 +20,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "accounts.demo.seed",
     "procedures.demo.seed",
     "feedback.demo.seed",
+    "dashboard.demo.seed",
 )
 
 
