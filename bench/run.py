@@ -632,6 +632,13 @@ def measure_http(base: str, prepared: Prepared, options: Options) -> Row:
         + errors["timeout"]
     )
     good = statuses.get(expected, 0)
+    if not result["requests"]:
+        # wrk reports zeros when nothing completed; that is no measurement at all.
+        return Row(
+            scenario.name,
+            bad=bad,
+            note=f"no request completed within {options.duration:g} s",
+        )
     seconds = result["duration_us"] / 1e6
     note = ""
     if bad:
