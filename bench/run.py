@@ -962,12 +962,12 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="short runs (5 s per scenario, 1 s warm-up)",
+        help="short runs (4 s per scenario, 1 s warm-up)",
     )
     parser.add_argument(
         "--duration",
         type=float,
-        help="seconds of load per scenario (default 30, quick 5)",
+        help="seconds of load per scenario (default 30, quick 4)",
     )
     parser.add_argument(
         "--warmup",
@@ -1016,7 +1016,7 @@ def parse_args(argv: list[str] | None) -> Options:
     )
     args = parser.parse_args(argv)
     duration = (
-        args.duration if args.duration is not None else (5.0 if args.quick else 30.0)
+        args.duration if args.duration is not None else (4.0 if args.quick else 30.0)
     )
     warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 5.0)
     return Options(
