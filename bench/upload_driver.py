@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import threading
 import time
 import urllib.parse
@@ -211,8 +212,10 @@ def run(
     duration_us = int((time.perf_counter() - started) * 1e6)
     ordered = sorted(tally.latencies_us) or [0]
 
-    def pct(p: float) -> int:
-        return ordered[min(len(ordered) - 1, max(0, -(-len(ordered) * p // 100) - 1))]
+    def pct(p: int) -> int:  # nearest rank, as bench.run.percentile
+        return ordered[
+            min(len(ordered) - 1, max(0, math.ceil(len(ordered) * p / 100) - 1))
+        ]
 
     return {
         "requests": len(tally.latencies_us),
