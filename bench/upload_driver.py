@@ -34,6 +34,9 @@ from typing import Any
 
 BOUNDARY = "----bench-" + uuid.uuid4().hex
 
+# The citizen agrees to the processing of their personal data (required at submit).
+SUBMIT_BODY = b'{"consent": true}'
+
 
 def small_pdf() -> bytes:
     """A one-page, valid PDF (≈600 bytes) with correct cross-reference offsets."""
@@ -134,7 +137,7 @@ def one_submission(
     connection.request(
         "POST",
         f"{create_path}{reference}/transitions/submit/",
-        body=b"{}",
+        body=SUBMIT_BODY,
         headers={**headers, "Content-Type": "application/json"},
     )
     answer = connection.getresponse()
@@ -249,7 +252,7 @@ def count_queries(client: Any, path: str, extra: dict[str, str]) -> None:
     client.generic(
         "POST",
         f"{create_path}{reference}/transitions/submit/",
-        data=b"{}",
+        data=SUBMIT_BODY,
         content_type="application/json",
         **extra,
     )
