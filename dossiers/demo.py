@@ -186,17 +186,24 @@ class DemoClock:
     """The moment the current step happens; never later than `limit`."""
 
     def __init__(self, *, real_now: dt.datetime, calendar: WorkCalendar) -> None:
-        self.limit = real_now - dt.timedelta(minutes=10)
         self.calendar = calendar
+        self.limit = _last_working_moment(real_now - dt.timedelta(minutes=10), calendar)
         self.moment = self.limit
 
     def now(self) -> dt.datetime:
         return self.moment
 
     def start(self, days_ago: float) -> None:
-        """Begin a new dossier's history `days_ago` days before the limit."""
+        """Begin a new dossier's history about `days_ago` days before the limit,
+        on a working moment that leaves an hour or more for its steps."""
         start = self.limit - dt.timedelta(days=days_ago)
-        self.moment = min(self.calendar.next_working_moment(start), self.limit)
+        moment = self.calendar.next_working_moment(start)
+        for _attempt in range(14):
+            if moment <= self.limit - dt.timedelta(hours=1):
+                break
+            start -= dt.timedelta(days=1)
+            moment = self.calendar.next_working_moment(start)
+        self.moment = min(moment, self.limit)
 
     def advance(self, hours: float) -> None:
         step = Decimal(str(round(max(hours, 0.05), 2)))
@@ -210,6 +217,16 @@ class DemoClock:
         self.moment = max(
             min(moment, self.limit), self.moment + dt.timedelta(seconds=5)
         )
+
+
+def _last_working_moment(moment: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
+    """`moment`, or the last working half hour before it (a Sunday → Friday)."""
+    candidate = moment
+    for _step in range(24 * 2 * 10):
+        if calendar.next_working_moment(candidate) == candidate:
+            return candidate
+        candidate -= dt.timedelta(minutes=30)
+    return moment
 
 
 @contextmanager
@@ -665,15 +682,14 @@ class Builder:
             uploads.append(upload_for(document, self.files))
         return uploads
 
-    def _fix_defaults(self, dossier: Dossier) -> None:
+    def _fix_defaults(self, dossier: Dossier, *, apology: bool = False) -> None:
         # Model defaults bound to the real clock: move the rows just written.
         moment = self.clock.moment
-        Attachment.objects.filter(
-            dossier=dossier, uploaded_at__gt=self.clock.limit
-        ).update(uploaded_at=moment)
-        Apology.objects.filter(dossier=dossier, created_at__gt=self.clock.limit).update(
-            created_at=moment
-        )
+        model = Apology if apology else Attachment
+        column = "created_at" if apology else "uploaded_at"
+        model.objects.filter(  # type: ignore[attr-defined]
+            dossier=dossier, **{f"{column}__gt": self.clock.limit}
+        ).update(**{column: moment})
 
     def _tick(self, low: float = 0.3, high: float = 6.0) -> None:
         self.clock.advance(self.rng.uniform(low, high))
@@ -767,14 +783,14 @@ class Builder:
         documents = [
             d for d in context.procedure.required_documents.all() if d.mandatory
         ]
-        services.dossier_request_supplement(
+        request = services.dossier_request_supplement(
             dossier=dossier,
             actor=actor,
             reason=self.rng.choice(SUPPLEMENT_REASONS),
             documents=documents[:1],
             items_text="" if documents else "Bản sao giấy tờ tùy thân có chứng thực.",
         )
-        context.dossier = Dossier.objects.get(pk=dossier.pk)
+        context.dossier = request.dossier
 
     def _step_supplement(self, context: _Context) -> None:
         self.clock.advance(self.rng.uniform(4, 24))
@@ -812,7 +828,6 @@ class Builder:
             actor=self._specialist(context),
             number=f"{self.results:03d}/{year}/QĐ-{short}",
         )
-        context.dossier = Dossier.objects.get(pk=context.dossier.pk)  # type: ignore[union-attr]
 
     def _step_propose_denial(self, context: _Context) -> None:
         self._hours_of_work(context, 0.3, 0.7)
@@ -822,7 +837,6 @@ class Builder:
             granted=False,
             notes=self.rng.choice(DENIAL_NOTES),
         )
-        context.dossier = Dossier.objects.get(pk=context.dossier.pk)  # type: ignore[union-attr]
 
     def _step_send_back(self, context: _Context) -> None:
         self._tick(1, 6)
@@ -838,7 +852,6 @@ class Builder:
         services.dossier_approve(
             dossier=context.dossier, actor=leader, signer_name=leader.full_name
         )
-        context.dossier = Dossier.objects.get(pk=context.dossier.pk)  # type: ignore[union-attr]
 
     def _step_ask_payment(self, context: _Context) -> None:
         self._hours_of_work(context, 0.1, 0.3)
@@ -848,7 +861,6 @@ class Builder:
             amount=_fee(context.procedure) or Decimal(50000),
             note="Lệ phí theo quy định",
         )
-        context.dossier = Dossier.objects.get(pk=context.dossier.pk)  # type: ignore[union-attr]
 
     def _step_pay(self, context: _Context) -> None:
         self.clock.advance(self.rng.uniform(2, 16))
@@ -909,8 +921,7 @@ class Builder:
             reason=self.rng.choice(APOLOGY_REASONS),
             new_appointment=new_appointment,
         )
-        self._fix_defaults(dossier)
-        context.dossier = Dossier.objects.get(pk=dossier.pk)
+        self._fix_defaults(dossier, apology=True)
 
     # actors
 
