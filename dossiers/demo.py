@@ -60,20 +60,87 @@ ROLE_PREFIX = {
 
 # --- realistic people and places -----------------------------------------------------
 
-SURNAMES = (
-    "Nguyễn Nguyễn Nguyễn Trần Trần Lê Lê Phạm Hoàng Vũ Phan Đặng Bùi Đỗ Ngô "
-    "Dương Lý Đinh Hà Lương Tạ Mai"
-).split()
-MIDDLE_MALE = "Văn Văn Đức Minh Quang Hữu Xuân Thành Công Duy".split()
-MIDDLE_FEMALE = "Thị Thị Thu Ngọc Thanh Hồng Phương Minh Kim".split()
-GIVEN_MALE = (
-    "Hùng Dũng Tuấn Nam Long Sơn Hải Thắng Quân Khánh Phong Bình Cường Hiếu Trung "
-    "Đạt Lâm Toàn Vinh Hòa"
-).split()
-GIVEN_FEMALE = (
-    "Lan Hương Mai Hoa Trang Linh Hằng Thảo Nga Yến Phương Huyền Hạnh Dung Loan "
-    "Vân Chi Giang Thủy Oanh"
-).split()
+SURNAMES = [
+    "Nguyễn",
+    "Nguyễn",
+    "Nguyễn",
+    "Trần",
+    "Trần",
+    "Lê",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Phan",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Hà",
+    "Lương",
+    "Tạ",
+    "Mai",
+]
+MIDDLE_MALE = [
+    "Văn",
+    "Văn",
+    "Đức",
+    "Minh",
+    "Quang",
+    "Hữu",
+    "Xuân",
+    "Thành",
+    "Công",
+    "Duy",
+]
+MIDDLE_FEMALE = ["Thị", "Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Phương", "Minh", "Kim"]
+GIVEN_MALE = [
+    "Hùng",
+    "Dũng",
+    "Tuấn",
+    "Nam",
+    "Long",
+    "Sơn",
+    "Hải",
+    "Thắng",
+    "Quân",
+    "Khánh",
+    "Phong",
+    "Bình",
+    "Cường",
+    "Hiếu",
+    "Trung",
+    "Đạt",
+    "Lâm",
+    "Toàn",
+    "Vinh",
+    "Hòa",
+]
+GIVEN_FEMALE = [
+    "Lan",
+    "Hương",
+    "Mai",
+    "Hoa",
+    "Trang",
+    "Linh",
+    "Hằng",
+    "Thảo",
+    "Nga",
+    "Yến",
+    "Phương",
+    "Huyền",
+    "Hạnh",
+    "Dung",
+    "Loan",
+    "Vân",
+    "Chi",
+    "Giang",
+    "Thủy",
+    "Oanh",
+]
 WARDS = (
     "phường Hạ Long",
     "phường Bãi Cháy",
@@ -122,9 +189,36 @@ COMPANIES = (
     "Công ty Cổ phần Vận tải Cẩm Phả",
     "Công ty TNHH Xuất nhập khẩu Móng Cái",
 )
-MOBILE_PREFIXES = (
-    "32 33 34 35 36 37 38 39 70 76 77 78 79 81 82 83 84 85 86 88 89 90 91 93 94 96 97 98"
-).split()
+MOBILE_PREFIXES = [
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "38",
+    "39",
+    "70",
+    "76",
+    "77",
+    "78",
+    "79",
+    "81",
+    "82",
+    "83",
+    "84",
+    "85",
+    "86",
+    "88",
+    "89",
+    "90",
+    "91",
+    "93",
+    "94",
+    "96",
+    "97",
+    "98",
+]
 AGENCY_SHORT = {
     "000.00.13.H49": "STC",
     "000.00.15.H49": "STP",
@@ -321,6 +415,16 @@ def upload_for(document: RequiredDocument, index: int) -> services.Upload:
 # --- people --------------------------------------------------------------------------
 
 
+def full_name(rng: random.Random, *, female: bool) -> str:
+    return " ".join(
+        (
+            rng.choice(SURNAMES),
+            rng.choice(MIDDLE_FEMALE if female else MIDDLE_MALE),
+            rng.choice(GIVEN_FEMALE if female else GIVEN_MALE),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Person:
     name: str
@@ -333,9 +437,11 @@ class Person:
 class People:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.used_phones: set[str] = set(
-            User.objects.exclude(phone=None).values_list("phone", flat=True)
-        )
+        self.used_phones: set[str] = {
+            phone
+            for phone in User.objects.values_list("phone", flat=True)
+            if phone is not None
+        }
 
     def phone(self) -> str:
         while True:
@@ -348,13 +454,7 @@ class People:
     def person(self, *, email: str = "") -> Person:
         rng = self.rng
         female = rng.random() < 0.5
-        name = " ".join(
-            (
-                rng.choice(SURNAMES),
-                rng.choice(MIDDLE_FEMALE if female else MIDDLE_MALE),
-                rng.choice(GIVEN_FEMALE if female else GIVEN_MALE),
-            )
-        )
+        name = full_name(rng, female=female)
         year = rng.randrange(1955, 2006)
         century_gender = (0 if year < 2000 else 2) + (1 if female else 0)
         national_id = f"022{century_gender}{year % 100:02d}{rng.randrange(10**6):06d}"
@@ -408,7 +508,7 @@ def _upsert_staff(
     return user
 
 
-def seed_staff(*, procedures: list[Procedure], password: str, people: People) -> Staff:
+def seed_staff(*, procedures: list[Procedure], password: str) -> Staff:
     """A specialist and a leader per competent agency, a clerk per receiving one."""
     main = {(agency_code, role): email for email, _n, _p, agency_code, role in STAFF}
     competent = sorted({p.competent_agency.code for p in procedures})
@@ -424,7 +524,7 @@ def seed_staff(*, procedures: list[Procedure], password: str, people: People) ->
         for code in competent
         for role in (Membership.Role.SPECIALIST, Membership.Role.LEADER)
     ]
-    names = random.Random(SEED + 1)
+    names = random.Random(SEED + 1)  # noqa: S311 - repeatable demo data
     generated: dict[str, list[str]] = {}
     for index, (code, role) in enumerate(wanted):
         agency = agencies[code]
@@ -432,7 +532,7 @@ def seed_staff(*, procedures: list[Procedure], password: str, people: People) ->
         user = User.objects.filter(email=email).first() if email else None
         if user is None:
             email = f"{ROLE_PREFIX[role]}.{_slug(code)}@{DOMAIN}"
-            person_name = People(names).person().name
+            person_name = full_name(names, female=names.random() < 0.5)
             user = _upsert_staff(
                 email=email,
                 name=person_name,
@@ -672,7 +772,9 @@ class Builder:
             )
         return _applicant(self.people.person())
 
-    def _uploads(self, procedure: Procedure, *, only_first: bool = False) -> list:
+    def _uploads(
+        self, procedure: Procedure, *, only_first: bool = False
+    ) -> list[services.Upload]:
         documents = [d for d in procedure.required_documents.all() if d.mandatory]
         if only_first:
             documents = documents[:1]
@@ -687,7 +789,7 @@ class Builder:
         moment = self.clock.moment
         model = Apology if apology else Attachment
         column = "created_at" if apology else "uploaded_at"
-        model.objects.filter(  # type: ignore[attr-defined]
+        model.objects.filter(
             dossier=dossier, **{f"{column}__gt": self.clock.limit}
         ).update(**{column: moment})
 
@@ -701,7 +803,8 @@ class Builder:
     # steps
 
     def _step_draft(self, context: _Context) -> None:
-        assert context.owner is not None and context.applicant is not None  # noqa: S101
+        assert context.owner is not None  # noqa: S101
+        assert context.applicant is not None  # noqa: S101
         dossier = services.dossier_create_draft(
             owner=context.owner,
             procedure=context.procedure,
@@ -717,7 +820,8 @@ class Builder:
         context.dossier = dossier
 
     def _step_submit(self, context: _Context) -> None:
-        assert context.owner is not None and context.applicant is not None  # noqa: S101
+        assert context.owner is not None  # noqa: S101
+        assert context.applicant is not None  # noqa: S101
         dossier = services.dossier_create_draft(
             owner=context.owner,
             procedure=context.procedure,
@@ -737,7 +841,7 @@ class Builder:
             self._step_submit(context)
             self._tick(0.2, 10)
             context.dossier = services.dossier_receive(
-                dossier=context.dossier, actor=self._clerk(context)
+                dossier=context.current, actor=self._clerk(context)
             )
             return
         assert context.applicant is not None  # noqa: S101
@@ -764,7 +868,7 @@ class Builder:
     def _step_refuse(self, context: _Context) -> None:
         self._tick(0.5, 8)
         context.dossier = services.dossier_refuse(
-            dossier=context.dossier,
+            dossier=context.current,
             actor=self._clerk(context),
             reason=self.rng.choice(REFUSE_REASONS),
         )
@@ -812,7 +916,7 @@ class Builder:
     def _step_assign(self, context: _Context) -> None:
         self._tick(0.5, 6)
         context.dossier = services.dossier_assign(
-            dossier=context.dossier,
+            dossier=context.current,
             actor=self._clerk(context),
             agency=context.procedure.competent_agency,
             specialist=self._specialist(context),
@@ -824,7 +928,7 @@ class Builder:
         short = AGENCY_SHORT.get(context.procedure.competent_agency.code, "UBND")
         year = timezone.localdate().year
         services.dossier_propose(
-            dossier=context.dossier,
+            dossier=context.current,
             actor=self._specialist(context),
             number=f"{self.results:03d}/{year}/QĐ-{short}",
         )
@@ -832,7 +936,7 @@ class Builder:
     def _step_propose_denial(self, context: _Context) -> None:
         self._hours_of_work(context, 0.3, 0.7)
         services.dossier_propose(
-            dossier=context.dossier,
+            dossier=context.current,
             actor=self._specialist(context),
             granted=False,
             notes=self.rng.choice(DENIAL_NOTES),
@@ -841,7 +945,7 @@ class Builder:
     def _step_send_back(self, context: _Context) -> None:
         self._tick(1, 6)
         context.dossier = services.dossier_send_back(
-            dossier=context.dossier,
+            dossier=context.current,
             actor=self._leader(context),
             reason=self.rng.choice(SEND_BACK_REASONS),
         )
@@ -850,13 +954,13 @@ class Builder:
         self._tick(0.5, 8)
         leader = self._leader(context)
         services.dossier_approve(
-            dossier=context.dossier, actor=leader, signer_name=leader.full_name
+            dossier=context.current, actor=leader, signer_name=leader.full_name
         )
 
     def _step_ask_payment(self, context: _Context) -> None:
         self._hours_of_work(context, 0.1, 0.3)
         services.dossier_request_payment(
-            dossier=context.dossier,
+            dossier=context.current,
             actor=self._specialist(context),
             amount=_fee(context.procedure) or Decimal(50000),
             note="Lệ phí theo quy định",
@@ -865,7 +969,7 @@ class Builder:
     def _step_pay(self, context: _Context) -> None:
         self.clock.advance(self.rng.uniform(2, 16))
         context.dossier = services.dossier_confirm_payment(
-            dossier=context.dossier, actor=self._clerk(context)
+            dossier=context.current, actor=self._clerk(context)
         )
 
     def _step_withdraw(self, context: _Context) -> None:
@@ -884,7 +988,7 @@ class Builder:
     def _step_stop(self, context: _Context) -> None:
         self._tick(1, 8)
         context.dossier = services.dossier_stop(
-            dossier=context.dossier,
+            dossier=context.current,
             actor=self._leader(context),
             reason=self.rng.choice(STOP_REASONS),
         )
@@ -896,12 +1000,13 @@ class Builder:
             Dossier.Channel.POST: Dossier.ReturnChannel.POST,
         }.get(Dossier.Channel(context.channel), Dossier.ReturnChannel.COUNTER)
         context.dossier = services.dossier_return_result(
-            dossier=context.dossier, actor=self._clerk(context), channel=channel
+            dossier=context.current, actor=self._clerk(context), channel=channel
         )
 
     def _step_late(self, context: _Context) -> None:
         dossier = context.dossier
-        assert dossier is not None and dossier.appointment_at is not None  # noqa: S101
+        assert dossier is not None  # noqa: S101
+        assert dossier.appointment_at is not None  # noqa: S101
         self.clock.advance_to(
             self.clock.calendar.add_working_hours(
                 dossier.appointment_at, Decimal(self.rng.randrange(2, 12))
@@ -910,7 +1015,8 @@ class Builder:
 
     def _step_apologize(self, context: _Context) -> None:
         dossier = context.dossier
-        assert dossier is not None and dossier.appointment_at is not None  # noqa: S101
+        assert dossier is not None  # noqa: S101
+        assert dossier.appointment_at is not None  # noqa: S101
         base = max(dossier.appointment_at, self.clock.moment)
         new_appointment = self.clock.calendar.add_working_days(
             base, self.rng.randrange(3, 8)
@@ -944,6 +1050,12 @@ class _Context:
     owner: User | None
     applicant: services.Applicant | None
     dossier: Dossier | None = None
+
+    @property
+    def current(self) -> Dossier:
+        if self.dossier is None:
+            raise RuntimeError("The scenario's first step creates the dossier.")
+        return self.dossier
 
 
 def _applicant(person: Person) -> services.Applicant:
@@ -991,9 +1103,12 @@ def _demo_citizen() -> tuple[User, Person]:
 
 
 def demo_dossiers_exist() -> bool:
-    return Dossier.objects.filter(
-        owner__email__startswith=CITIZEN_PREFIX, owner__email__endswith=f"@{DOMAIN}"
-    ).exists()
+    return bool(
+        Dossier.objects.filter(
+            owner__email__startswith=CITIZEN_PREFIX,
+            owner__email__endswith=f"@{DOMAIN}",
+        ).exists()
+    )
 
 
 def seed(size: int | None = None) -> list[tuple[str, str]]:
@@ -1010,9 +1125,9 @@ def seed(size: int | None = None) -> list[tuple[str, str]]:
         if not procedures or not User.objects.filter(email=CITIZEN_EMAIL).exists():
             return []
         password = make_password(DEMO_PASSWORD)
-        rng = random.Random(SEED)
-        people = People(rng)
-        staff = seed_staff(procedures=procedures, password=password, people=people)
+        rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not secrets
+        staff = seed_staff(procedures=procedures, password=password)
+        people = People(rng)  # after the staff: their phones are taken
         if size <= 0 or demo_dossiers_exist():
             return staff.logins
         builder = Builder(
