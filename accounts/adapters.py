@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,6 +39,27 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         super().send_mail(
             template_prefix, email, {**context, "current_site": PortalSite()}
         )
+
+    def _get_login_attempts_cache_key(
+        self, request: HttpRequest, **credentials: Any
+    ) -> str:
+        """One lockout counter per account, whatever form the identifier takes.
+
+        allauth keys the login_failed limit on `email` or `username` only, so every
+        phone login shared one empty key (one attacker locked out all phone
+        logins) and "0912…", "+84912…" and "84912…" would have counted apart.
+        """
+        raw = (
+            credentials.get("email")
+            or credentials.get("phone")
+            or credentials.get("username")
+            or ""
+        )
+        identifier = str(raw).strip().lower()
+        if identifier and "@" not in identifier:
+            with suppress(ValidationError):
+                identifier = normalize_phone(identifier)
+        return f"{PortalSite().domain}:{identifier}"
 
     def clean_phone(self, phone: str) -> str:
         try:

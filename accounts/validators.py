@@ -52,3 +52,40 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 7:
         return "***"
     return phone[:-6] + "***" + phone[-3:]
+
+
+class StaffPasswordLengthValidator:
+    """Staff passwords (agency members, admin-site users) need `min_length` characters.
+
+    Citizens keep the general rule (MinimumLengthValidator); a staff account guards
+    many people's dossiers, so its password must be longer.
+    """
+
+    def __init__(self, min_length: int = 12) -> None:
+        self.min_length = min_length
+
+    def validate(self, password: str, user: object | None = None) -> None:
+        if user is None or len(password) >= self.min_length:
+            return
+        if not _is_staff(user):
+            return
+        raise ValidationError(
+            _("Staff passwords must contain at least %(min_length)d characters."),
+            code="staff_password_too_short",
+            params={"min_length": self.min_length},
+        )
+
+    def get_help_text(self) -> str:
+        return str(
+            _("Staff passwords must contain at least %(min_length)d characters.")
+            % {"min_length": self.min_length}
+        )
+
+
+def _is_staff(user: object) -> bool:
+    from accounts.models import Membership  # noqa: PLC0415 - models import validators
+
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    pk = getattr(user, "pk", None)
+    return pk is not None and Membership.objects.filter(user_id=pk).exists()

@@ -583,6 +583,10 @@ def step_users(cursor: Any, size: int, rng: random.Random) -> Mapping[str, int]:
 # appending callables with the Step signature.
 STEPS: list[Step] = [step_agencies, step_fields, step_users]
 
+from bench.dossier_history import step_dossier_history  # noqa: E402 - uses the helpers above
+
+STEPS.append(step_dossier_history)
+
 
 @dataclass
 class StepReport:

@@ -203,13 +203,23 @@ def one_transition() -> list[Scenario]:
 def province_year_dashboard() -> list[Scenario]:
     """The statistics for the whole province over one year (issue 8)."""
     require_url("/api/v1/stats/", "province-year dashboard")
+    require_url("/thong-ke/", "province-year dashboard")
+    year = "from=2025-01-01&to=2025-12-31"
     return [
         Scenario(
             name="stats API, province, one year",
-            path="/api/v1/stats/?from=2025-01-01&to=2025-12-31",
+            path=f"/api/v1/stats/?{year}",
             auth="manager",
             auth_mode="token",
-        )
+        ),
+        Scenario(
+            name="dashboard page, province, one year",
+            path=f"/thong-ke/?{year}",
+            auth="manager",
+        ),
+        Scenario(
+            name="public statistics, one year", path=f"/thong-ke/cong-khai/?{year}"
+        ),
     ]
 
 

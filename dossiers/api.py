@@ -7,9 +7,10 @@ field messages, 403 for a role that may not act, 404 for what the caller may not
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Manager, QuerySet
@@ -25,20 +26,22 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Agency, User
 from accounts.validators import normalize_phone
 from dossiers import services
+from dossiers.data_protection import client_ip, record_dossier_access
 from dossiers.documents import private_storage
 from dossiers.exceptions import (
     DossierPermissionError,
     DossierTransitionError,
     DossierValidationError,
+    ScannerUnavailableError,
     UploadTooLargeError,
 )
-from dossiers.models import Attachment, Dossier
+from dossiers.models import Attachment, Dossier, DossierAccess
 from dossiers.permissions import CLERK, in_scope, membership_paths
 from dossiers.selectors import (
     dossier_get_for_user,
@@ -54,6 +57,7 @@ from dossiers.serializers import (
     LookupSerializer,
     TransitionSerializer,
 )
+from portal.api_schema import paginated
 from procedures.models import Procedure, RequiredDocument
 
 
@@ -63,6 +67,12 @@ class Conflict(exceptions.APIException):
         "This action is not possible in the dossier's current state."
     )
     default_code = "conflict"
+
+
+class ScannerUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy("The virus scanner is unavailable.")
+    default_code = "scanner_unavailable"
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -80,6 +90,8 @@ def domain_errors() -> Iterator[None]:
         raise PayloadTooLarge(detail=exc.errors) from exc
     except DossierValidationError as exc:
         raise exceptions.ValidationError(detail=exc.errors) from exc
+    except ScannerUnavailableError as exc:
+        raise ScannerUnavailable(detail=exc.message) from exc
     except DossierPermissionError as exc:
         raise exceptions.PermissionDenied(detail=exc.message) from exc
     except DossierTransitionError as exc:
@@ -189,6 +201,7 @@ class DossierListCreateView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
+        operation_id="dossiers_list",
         summary="List the dossiers the caller may see",
         parameters=[
             OpenApiParameter("state", str, description="State, e.g. received"),
@@ -197,7 +210,7 @@ class DossierListCreateView(APIView):
                 "overdue", bool, description="Only overdue (true) or not (false)"
             ),
         ],
-        responses=DossierListSerializer(many=True),
+        responses=paginated(DossierListSerializer, "PaginatedDossierList"),
     )
     def get(self, request: Request) -> Response:
         overdue_raw = request.query_params.get("overdue")
@@ -289,6 +302,8 @@ class DossierListCreateView(APIView):
                     channel=data.get("channel") or Dossier.Channel.COUNTER,
                     summary=data["summary"],
                     uploads=uploads,
+                    consent=data["consent"],
+                    ip=client_ip(request),
                 )
             elif membership_paths(user):
                 raise DossierPermissionError(
@@ -315,6 +330,12 @@ class DossierDetailView(APIView):
     )
     def get(self, request: Request, reference: str) -> Response:
         dossier = _get_dossier(request, reference, with_history=True)
+        record_dossier_access(
+            dossier=dossier,
+            user=request.user,
+            channel=DossierAccess.Channel.API,
+            ip=client_ip(request),
+        )
         return Response(
             DossierDetailSerializer(dossier, context={"request": request}).data
         )
@@ -365,7 +386,11 @@ class DossierDocumentsView(APIView):
 class DossierDocumentDownloadView(APIView):
     @extend_schema(
         summary="Download an attached document (only for those who may see the dossier)",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The stored type, checked by content at upload: PDF, JPEG or PNG.
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in Attachment.ContentType.values
+        },
     )
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
         dossier = _get_dossier(request, reference)
@@ -374,6 +399,10 @@ class DossierDocumentDownloadView(APIView):
         ).first()
         if attachment is None:
             raise exceptions.NotFound(_("No such document."))
+        if not private_storage().exists(attachment.storage_name):
+            raise exceptions.NotFound(
+                _("This document was deleted at the end of its retention period.")
+            )
         response = FileResponse(
             private_storage().open(attachment.storage_name, "rb"),
             as_attachment=True,
@@ -411,7 +440,9 @@ def _transition_handlers() -> dict[str, Callable[[Dossier, User, dict[str, Any]]
         return found
 
     return {
-        "submit": lambda d, u, v: s.dossier_submit(dossier=d, actor=u),
+        "submit": lambda d, u, v: s.dossier_submit(
+            dossier=d, actor=u, consent=v["consent"], ip=v["ip"]
+        ),
         "receive": lambda d, u, v: s.dossier_receive(dossier=d, actor=u),
         "refuse": lambda d, u, v: s.dossier_refuse(
             dossier=d, actor=u, reason=v["reason"]
@@ -530,16 +561,38 @@ class DossierTransitionView(APIView):
             raise exceptions.NotFound(_("Unknown transition."))
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        values = {**serializer.validated_data, "ip": client_ip(request)}
         with domain_errors():
-            handler(dossier, _user(request), dict(serializer.validated_data))
+            handler(dossier, _user(request), values)
         return _detail(request, dossier)
+
+
+class LookupCodeThrottle(SimpleRateThrottle):
+    """Limits lookups of one dossier code from all addresses together, so that many
+    machines cannot share out the guessing of the applicant's phone number."""
+
+    scope = "lookup_code"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        code = (request.query_params.get("code") or "").strip().upper()
+        if not code:
+            return None
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
 class DossierLookupView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    throttle_classes = [ScopedRateThrottle]
+    # Per client address (the "lookup" scope) and per dossier code.
+    throttle_classes = [ScopedRateThrottle, LookupCodeThrottle]
     throttle_scope = "lookup"
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        raise exceptions.Throttled(
+            wait=wait,
+            detail=_("Too many lookups. Please wait a while before trying again."),
+        )
 
     @extend_schema(
         summary="Public lookup by code and phone (throttled, minimal fields)",

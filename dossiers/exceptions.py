@@ -51,3 +51,12 @@ class DossierValidationError(DossierError):
 
 class UploadTooLargeError(DossierValidationError):
     """The uploaded file exceeds settings.UPLOAD_MAX_BYTES (413)."""
+
+
+class ScannerUnavailableError(DossierError):
+    """The configured virus scanner gave no verdict; uploads fail closed (503)."""
+
+    default_message = _(
+        "The virus scanner is unavailable, so documents cannot be accepted right "
+        "now. Please try again in a few minutes."
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Membership, User
 from accounts.validators import normalize_phone
+from dossiers.data_protection import CONSENT_TEXT
 from dossiers.models import Dossier, DossierState
 from procedures.models import Procedure, RequiredDocument
 
@@ -127,6 +128,19 @@ class IntakeForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Leave empty to use the procedure's name."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "The applicant consents to the processing of their personal data for this "
+            "procedure (read the consent text to them)."
+        ),
+        help_text=CONSENT_TEXT,
+        error_messages={
+            "required": _(
+                "Confirm the applicant's consent to the processing of their personal "
+                "data for this procedure."
+            )
+        },
     )
 
     def __init__(

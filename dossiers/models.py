@@ -235,6 +235,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    anonymised_at = models.DateTimeField(
+        _("personal data anonymised at"), null=True, blank=True, editable=False
+    )
 
     objects: ClassVar[DossierManager] = DossierManager()
 
@@ -736,3 +739,65 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Consent(models.Model):
+    """The applicant's consent to the processing of their personal data (Law 91/2025,
+    Decree 356/2025), confirmed by the citizen online or by the clerk at the counter.
+
+    The purpose text is stored as shown, with its version, so a later change of
+    wording never rewrites what was agreed.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="consents"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    on_behalf = models.BooleanField(
+        _("confirmed by staff for the applicant"), default=False
+    )
+    purpose_version = models.CharField(_("purpose text version"), max_length=20)
+    purpose_text = models.TextField(_("purpose text"))
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["accepted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} · {self.purpose_version}"
+
+
+class DossierAccess(models.Model):
+    """A staff member opened a dossier: shown to the citizen on their dossier."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web")
+        API = "api", _("API")
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="accesses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=3, choices=Channel.choices)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier access")
+        verbose_name_plural = _("dossier accesses")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-at"], name="dossier_access_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} · {self.user_id} · {self.at:%d/%m/%Y %H:%M}"

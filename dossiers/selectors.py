@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Membership
 from accounts.validators import normalize_phone
-from dossiers.models import Dossier, DossierEvent, DossierQuerySet, DossierState
+from dossiers.models import (
+    Dossier,
+    DossierAccess,
+    DossierEvent,
+    DossierQuerySet,
+    DossierState,
+)
 from dossiers.permissions import (
     ADMIN,
     CLERK,
@@ -17,6 +27,7 @@ from dossiers.permissions import (
     MANAGER,
     SPECIALIST,
     can_view_dossier,
+    is_owner,
     membership_paths,
 )
 
@@ -214,6 +225,45 @@ def dossier_lookup(*, code: str, phone: str) -> Dossier | None:
         .filter(code=code.strip(), applicant_phone=normalized)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    at: datetime.datetime
+    staff: str
+    agency: str
+    channel: str
+
+
+def dossier_access_log_for_owner(
+    *, dossier: Dossier, user: User | AnonymousUser, limit: int = 200
+) -> list[AccessEntry] | None:
+    """Which staff opened the dossier, newest first: for the owner only (else None).
+
+    The citizen pages show it on the owner's dossier (a "Who opened my dossier"
+    section); staff get None so the log never becomes a way to watch colleagues.
+    """
+    if not is_owner(user, dossier):
+        return None
+    accesses = (
+        DossierAccess.objects.filter(dossier=dossier)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "user__memberships",
+                queryset=Membership.objects.select_related("agency").order_by("pk"),
+            )
+        )[:limit]
+    )
+    return [
+        AccessEntry(
+            at=access.at,
+            staff=access.user.full_name or str(_("Staff member")),
+            agency=next((m.agency.name for m in access.user.memberships.all()), ""),
+            channel=access.get_channel_display(),
+        )
+        for access in accesses
+    ]
 
 
 # --- staff console ----------------------------------------------------------------------

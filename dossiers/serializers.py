@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dossiers.models import Attachment, Dossier, DossierEvent
+from dossiers.presenters import applicant_view
+from dossiers.selectors import dossier_access_log_for_owner
 
 
 class AgencyBriefSerializer(serializers.Serializer[Any]):
@@ -24,7 +27,9 @@ class ProcedureBriefSerializer(serializers.Serializer[Any]):
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
-    required_document = serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[var-annotated]
+    required_document = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )  # type: ignore[var-annotated]
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -105,9 +110,21 @@ class DossierListSerializer(serializers.ModelSerializer[Dossier]):
         return dossier.code or str(dossier.pk)
 
 
+class AccessSerializer(serializers.Serializer[Any]):
+    at = serializers.DateTimeField()
+    staff = serializers.CharField()
+    agency = serializers.CharField(allow_blank=True)
+    channel = serializers.CharField()
+
+
 class DossierDetailSerializer(DossierListSerializer):
+    """Personal numbers are masked for staff who do not handle the dossier
+    (dossiers.presenters); the owner also gets the log of staff who opened it."""
+
     attachments = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    personal_data_masked = serializers.SerializerMethodField()
+    access_log = serializers.SerializerMethodField()
 
     class Meta(DossierListSerializer.Meta):
         fields: tuple[str, ...] = (  # type: ignore[assignment]
@@ -127,7 +144,29 @@ class DossierDetailSerializer(DossierListSerializer):
             "timeliness",
             "attachments",
             "history",
+            "personal_data_masked",
+            "access_log",
         )
+
+    def _viewer(self) -> Any:
+        request = self.context.get("request")
+        return getattr(request, "user", None) or AnonymousUser()
+
+    def to_representation(self, instance: Dossier) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        data.update(applicant_view(instance, self._viewer()).as_api_fields())
+        return data
+
+    def get_personal_data_masked(self, dossier: Dossier) -> bool:
+        return applicant_view(dossier, self._viewer()).masked
+
+    @extend_schema_field(AccessSerializer(many=True, allow_null=True))
+    def get_access_log(self, dossier: Dossier) -> list[dict[str, Any]] | None:
+        """Who on the staff opened the dossier: for its owner only (null otherwise)."""
+        entries = dossier_access_log_for_owner(dossier=dossier, user=self._viewer())
+        if entries is None:
+            return None
+        return AccessSerializer(entries, many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, dossier: Dossier) -> list[dict[str, Any]]:
@@ -139,6 +178,12 @@ class DossierDetailSerializer(DossierListSerializer):
     @extend_schema_field(EventSerializer(many=True))
     def get_history(self, dossier: Dossier) -> list[dict[str, Any]]:
         return EventSerializer(dossier.events.all(), many=True).data  # type: ignore[return-value]
+
+
+CONSENT_HELP = _(
+    "The applicant's consent to the processing of their personal data (required to "
+    "submit and for counter intake; see dossiers.data_protection.CONSENT_TEXT)."
+)
 
 
 class DossierCreateSerializer(serializers.Serializer[Any]):
@@ -169,6 +214,9 @@ class DossierCreateSerializer(serializers.Serializer[Any]):
         max_length=20, required=False, default=""
     )
     summary = serializers.CharField(max_length=500, required=False, default="")
+    consent = serializers.BooleanField(
+        required=False, default=False, help_text=CONSENT_HELP
+    )
     owner_phone = serializers.CharField(
         max_length=20,
         required=False,
@@ -189,6 +237,9 @@ class TransitionSerializer(serializers.Serializer[Any]):
     """Every field any transition takes; each transition reads the ones it needs."""
 
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    consent = serializers.BooleanField(
+        required=False, default=False, help_text=CONSENT_HELP
+    )
     items = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,

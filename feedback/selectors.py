@@ -1,8 +1,10 @@
 """Reads for pages and for the dashboard: satisfaction results and the Decision 766
 satisfaction indicators 5.1–5.4 (domain.md §4.4).
 
-Periods are half-open [start, end). Rates are percentages rounded to 2 decimals, or
-None when the denominator is zero ("N/A" in domain.md §4.4).
+The statistics read the replica when one is configured and healthy (use_replica: a
+few seconds behind is fine for indicators). Periods are half-open [start, end). Rates
+are percentages rounded to 2 decimals, or None when the denominator is zero ("N/A" in
+domain.md §4.4).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from accounts.selectors import agency_scope_for_user
 from dossiers.models import FINISHED_STATES, Dossier
 from feedback.models import Feedback, FollowUp, Rating, RatingValue
 from feedback.permissions import FEEDBACK_MANAGER_ROLES, HANDLER_ROLES
+from portal.db_router import use_replica
 
 GroupBy = Literal["agency", "procedure", "clerk"]
 _HUNDRED = Decimal(100)
@@ -78,6 +81,7 @@ _COUNTS = {
 }
 
 
+@use_replica()
 def satisfaction_results(
     *,
     group_by: GroupBy,
@@ -109,6 +113,7 @@ def satisfaction_results(
     ]
 
 
+@use_replica()
 def satisfaction_total(
     *,
     start: dt.datetime,
@@ -154,6 +159,7 @@ class FeedbackIndicators:
         return percent(self.without_problem, self.total)
 
 
+@use_replica()
 def feedback_indicators(
     *,
     start: dt.datetime,
@@ -211,6 +217,7 @@ class SatisfactionIndex54:
         return max(Decimal(0), _HUNDRED - late - unhappy)
 
 
+@use_replica()
 def satisfaction_index_5_4(
     *, start: dt.datetime, end: dt.datetime, agencies: QuerySet[Agency] | None = None
 ) -> SatisfactionIndex54:

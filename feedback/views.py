@@ -27,6 +27,7 @@ from feedback.permissions import (
     can_manage_feedback,
     can_view_feedback,
 )
+from portal.db_router import use_replica
 
 KIOSK_SESSION_KEY = "feedback_kiosk_token"
 
@@ -312,6 +313,7 @@ def feedback_track(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@use_replica()
 def feedback_public(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.feedback_published(), 20).get_page(
         request.GET.get("page")

@@ -63,4 +63,14 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                 id="portal.E006",
             )
         )
+    private = settings.STORAGES["private"]
+    endpoint = private.get("OPTIONS", {}).get("endpoint_url") or ""
+    if "s3" in private["BACKEND"] and endpoint.startswith("http://"):
+        errors.append(
+            Error(
+                "AWS_S3_ENDPOINT_URL must be an https:// URL: dossier documents and the "
+                "storage keys would cross the network in clear.",
+                id="portal.E007",
+            )
+        )
     return errors

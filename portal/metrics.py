@@ -73,6 +73,7 @@ class PortalCollector(Collector):
         yield from self._celery()
         yield from self._outbox()
         yield from self._business()
+        yield from self._replica()
 
     def _celery(self) -> Iterator[GaugeMetricFamily]:
         depth = GaugeMetricFamily(
@@ -134,6 +135,24 @@ class PortalCollector(Collector):
             "Dossiers in progress past their appointment.",
             value=overdue,
         )
+
+    def _replica(self) -> Iterator[GaugeMetricFamily]:
+        from portal.db_router import replica_configured, replica_health  # noqa: PLC0415
+
+        if not replica_configured():
+            return
+        health = replica_health()
+        yield GaugeMetricFamily(
+            "portal_db_replica_usable",
+            "1 while reads wrapped in use_replica() go to the replica, 0 on fallback.",
+            value=float(health.usable),
+        )
+        if health.lag is not None:
+            yield GaugeMetricFamily(
+                "portal_db_replica_lag_seconds",
+                "The replica's replay lag at the last probe of this process.",
+                value=health.lag,
+            )
 
 
 REGISTRY.register(PortalCollector())

@@ -8,9 +8,11 @@ written by `make run`); there are no per-environment settings files. Production
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()  # generic admin/queryset classes at runtime
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "notifications",
     "feedback",
     "dashboard",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -101,6 +107,26 @@ DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault(
     "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
 )
+# A streaming replica for dashboard and public statistics reads (portal.db_router):
+# only reads wrapped in use_replica() go there, and only while it answers and lags
+# less than DATABASE_REPLICA_MAX_LAG_SECONDS; everything else uses the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    DATABASES["replica"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float(
+    "DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0
+)
+DATABASE_REPLICA_CHECK_SECONDS = env.float(
+    "DATABASE_REPLICA_CHECK_SECONDS", default=5.0
+)
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL")
@@ -128,7 +154,27 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff (anyone with a Membership or admin access) need longer passwords.
+    {
+        "NAME": "accounts.validators.StaffPasswordLengthValidator",
+        "OPTIONS": {"min_length": env.int("STAFF_PASSWORD_MIN_LENGTH", default=12)},
+    },
 ]
+
+# --- Staff second factor (issue 10) -------------------------------------------------
+# Staff must log in with TOTP (or a recovery code) before any page or API call other
+# than the exempt ones below; staff API tokens are refused (accounts.api_auth).
+# Only tests and a local demo turn it off.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+STAFF_MFA_EXEMPT_PATHS: tuple[str, ...] = (
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/sms/callback/",
+)
 
 # --- django-allauth: citizens sign up and log in with email or phone ---------------
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
@@ -144,7 +190,17 @@ ACCOUNT_FORMS = {
     "change_phone": "accounts.forms.PortalChangePhoneForm",
 }
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Login lockout with a cool-off (sliding windows, kept in Redis): at most 5 failed
+# passwords per account in 15 minutes and 30 per client IP in 15 minutes, counted
+# together for the login page and the API token endpoint; while either limit is
+# reached even the right password is refused ("Đăng nhập sai quá nhiều lần"), and
+# the account opens again once the oldest failure is 15 minutes old. The IP limit
+# is generous because a one-stop centre's counters share one public address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="30/15m/ip,5/15m/key")
+}
+# Behind the reverse proxy, the client address is the last X-Forwarded-For hop.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
@@ -178,8 +234,41 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded dossier documents are never served from a public URL; downloads go
 # through permission-checked views. MEDIA_URL exists only for Django's checks.
 MEDIA_URL = "/media-not-served/"
+# Dossier documents: the private folder under MEDIA_ROOT, or an S3-compatible bucket
+# (ATTACHMENT_STORAGE=s3). Either way no URL is ever handed out: downloads stream
+# through permission-checked views (dossiers.documents.private_storage).
+ATTACHMENT_STORAGE = env.str("ATTACHMENT_STORAGE", default="local")
+if ATTACHMENT_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("ATTACHMENT_STORAGE must be 'local' or 's3'.")
+_PRIVATE_STORAGE: dict[str, Any] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    # The location is MEDIA_ROOT/private/dossiers (dossiers.documents.private_storage).
+    "OPTIONS": {
+        "base_url": None,
+        "file_permissions_mode": 0o640,
+        "directory_permissions_mode": 0o750,
+    },
+}
+if ATTACHMENT_STORAGE == "s3":
+    _PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default="dossiers"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+        },
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
@@ -187,6 +276,21 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Images whose declared width x height exceed this are refused (decompression bombs);
+# PDF Flate streams may inflate to at most UPLOAD_MAX_INFLATED_BYTES in total.
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=80_000_000)
+UPLOAD_MAX_INFLATED_BYTES = env.int(
+    "UPLOAD_MAX_INFLATED_BYTES", default=200 * 1024 * 1024
+)
+# Optional ClamAV scan of uploads (clamd INSTREAM): a Unix socket, or host and port;
+# empty = off. When set, a scanner that is down or slow makes uploads fail closed.
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+# Personal data of finished dossiers is anonymised this many years after they finished
+# (Procedure.retention_years overrides it per procedure); see purge_expired_data.
+DATA_RETENTION_YEARS = env.int("DATA_RETENTION_YEARS", default=5)
 
 # --- security -------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -200,7 +304,28 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+# Content Security Policy (django-csp): no inline script or style anywhere; pages
+# load their JavaScript and CSS from our own static files. data: images carry the
+# TOTP QR code. The Swagger UI is served by SpectacularSwaggerSplitView, whose
+# init script is a separate file, so it runs under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- Celery ----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -256,6 +381,13 @@ CELERY_BEAT_SCHEDULE["sms-outbox-sweep"] = {
     "schedule": float(SMS_SWEEP_INTERVAL_SECONDS),
 }
 
+# --- dashboards (dashboard app) -------------------------------------------------------
+DASHBOARD_RECOUNT_DAYS = env.int("DASHBOARD_RECOUNT_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["dashboard-nightly-rollups"] = {
+    "task": "dashboard.nightly_rollups",
+    "schedule": crontab(hour=0, minute=20),
+}
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Proxies in front of the app (nginx = 1). Throttles key on the client address;
@@ -263,7 +395,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication, refusing staff tokens (accounts.api_auth).
+        "accounts.api_auth.PortalTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -272,7 +405,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": "120/min",
         "user": "600/min",
+        # The public lookup: per client address, and per dossier code from all
+        # addresses together (dossiers.api.LookupCodeThrottle).
         "lookup": env.str("LOOKUP_THROTTLE_RATE", default="20/min"),
+        "lookup_code": env.str("LOOKUP_CODE_THROTTLE_RATE", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

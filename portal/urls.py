@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import health, metrics, views
 
@@ -22,10 +22,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
     path("", include("feedback.urls")),
+    path("thong-ke/", include("dashboard.urls")),
+    path("", include("privacy.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        # The split view serves its init script as a file: no inline script (CSP).
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="portal/swagger_ui.html"
+        ),
         name="api-docs",
     ),
     path("api/v1/", include("portal.api_urls")),

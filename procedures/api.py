@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Agency
+from portal.api_schema import paginated
 from procedures.models import Fee, Field, Procedure, RequiredDocument
 from procedures.selectors import (
     MAX_QUERY_LENGTH,
@@ -200,7 +201,7 @@ class ProcedureListView(APIView):
     @extend_schema(
         operation_id="procedures_list",
         parameters=FILTER_PARAMETERS,
-        responses={200: ProcedureListSerializer(many=True)},
+        responses={200: paginated(ProcedureListSerializer, "PaginatedProcedureList")},
         summary="Search the catalogue of published procedures, best match first",
     )
     def get(self, request: Request) -> Response:

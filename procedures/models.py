@@ -134,6 +134,15 @@ class Procedure(models.Model):
     publishing_decision = models.CharField(
         _("publishing decision"), max_length=255, blank=True
     )
+    retention_years = models.PositiveSmallIntegerField(
+        _("personal data retention (years)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Years after a dossier finished before its applicant's personal data is "
+            "anonymised and its files deleted; empty = the portal default."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The name without accents, lower-cased, kept by PostgreSQL itself (so bulk
@@ -188,6 +197,13 @@ class Procedure(models.Model):
         if self.local_processing_days is not None:
             return self.local_processing_days
         return self.processing_days
+
+    @property
+    def effective_retention_years(self) -> int:
+        """Years personal data of finished dossiers is kept (DATA_RETENTION_YEARS)."""
+        if self.retention_years is not None:
+            return self.retention_years
+        return int(settings.DATA_RETENTION_YEARS)
 
     @property
     def is_online(self) -> bool:

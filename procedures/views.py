@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.db_router import use_replica
 from procedures.forms import CatalogueSearchForm
 from procedures.models import Procedure, RequiredDocument
 from procedures.selectors import (
@@ -38,6 +39,7 @@ def _page(
 
 
 @require_GET
+@use_replica()
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueSearchForm(request.GET or None)
     status = 200

@@ -18,7 +18,9 @@ def main() -> None:
         f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}\n"
         "DJANGO_DEBUG=true\n"
         "DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1\n"
-        "SMS_BACKEND=notifications.gateways.ConsoleGateway\n",
+        "SMS_BACKEND=notifications.gateways.ConsoleGateway\n"
+        "# Demo staff log in without an authenticator app; production keeps it on.\n"
+        "STAFF_MFA_REQUIRED=false\n",
         encoding="utf-8",
     )
     print(f"wrote {target}")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.models import Agency, Membership, User
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
@@ -29,6 +34,49 @@ def _fresh_process_calendar(settings) -> Iterator[None]:
     clear_calendar_cache()
     yield
     clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def _staff_mfa_setting(request: pytest.FixtureRequest, settings) -> None:
+    """STAFF_MFA_REQUIRED is on in production; most tests act as staff through
+    force_login and turn it off. Tests marked `staff_mfa` keep it on and log staff
+    in with `login_with_second_factor`."""
+    settings.STAFF_MFA_REQUIRED = (
+        request.node.get_closest_marker("staff_mfa") is not None
+    )
+
+
+@pytest.fixture
+def login_with_second_factor() -> Callable[[Any, User], Any]:
+    """Log `user` into a test client as if with password and TOTP.
+
+    Turns the authenticator app on for the user (when not yet) and writes the
+    session record allauth keeps after a TOTP step.
+    """
+
+    def login(client: Any, user: User) -> Any:
+        authenticator = (
+            Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).first()
+            or TOTP.activate(user, generate_totp_secret()).instance
+        )
+        client.force_login(user)
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": time.time()},
+            {
+                "method": "mfa",
+                "at": time.time(),
+                "id": authenticator.pk,
+                "type": "totp",
+            },
+        ]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
+        return client
+
+    return login
 
 
 @dataclass

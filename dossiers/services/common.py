@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import Agency
+from accounts.selectors import user_has_second_factor
+from dashboard.services import rollup_apply
 from dossiers import deadlines
 from dossiers.exceptions import (
     DossierPermissionError,
@@ -21,7 +24,7 @@ from dossiers.exceptions import (
 )
 from dossiers.models import Dossier, DossierCodeCounter, DossierEvent, SupplementRequest
 from dossiers.notices import dossier_event_notify
-from dossiers.permissions import can_act, can_view_dossier
+from dossiers.permissions import can_act, can_view_dossier, membership_paths
 from worktime.calendar import get_calendar
 
 if TYPE_CHECKING:
@@ -38,10 +41,31 @@ def lock_dossier(*, dossier: Dossier) -> Dossier:
     return locked
 
 
+def require_second_factor(*, actor: User) -> None:
+    """Staff act on dossiers only with an authenticator app turned on (issue 10).
+
+    The last line behind StaffSecondFactorMiddleware, which also checks that the
+    current session was verified with it; a service sees no session, so it checks
+    the account. Citizens (no Membership) are not concerned.
+    """
+    if (
+        settings.STAFF_MFA_REQUIRED
+        and membership_paths(actor)
+        and not user_has_second_factor(user=actor)
+    ):
+        raise DossierPermissionError(
+            _(
+                "Turn on two-factor authentication under “Account security” "
+                "before handling dossiers."
+            )
+        )
+
+
 def check_action(*, dossier: Dossier, actor: User, action: str) -> None:
     """Role before state: 403 for a role that may never do this, 409 for a bad moment."""
     if not can_view_dossier(actor, dossier):
         raise DossierPermissionError(_("You may not act on this dossier."))
+    require_second_factor(actor=actor)
     if not can_act(actor, dossier, action):
         raise DossierPermissionError()
     method = getattr(dossier, action)
@@ -100,7 +124,7 @@ def record_event(
         step_timeliness = str(
             deadlines.step_timeliness(allotted_hours=allotted, used_hours=used)
         )
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         actor=actor,
         action=action,
@@ -115,6 +139,9 @@ def record_event(
         step_deadline=step_deadline,
         step_timeliness=step_timeliness,
     )
+    # The dashboards' counters move in this same transaction (dashboard app).
+    rollup_apply(dossier=dossier, event=event)
+    return event
 
 
 def notify(

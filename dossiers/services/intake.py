@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Agency
 from accounts.validators import normalize_phone
 from dossiers import deadlines, documents
+from dossiers.data_protection import consent_record
 from dossiers.exceptions import (
     DossierPermissionError,
     DossierTransitionError,
@@ -37,6 +38,7 @@ from dossiers.services.common import (
     notify,
     record_event,
     require_reason,
+    require_second_factor,
     save_transition,
     set_appointment_at_receipt,
 )
@@ -144,6 +146,7 @@ def _attach(*, dossier: Dossier, actor: User, upload: Upload) -> Attachment:
             {"required_document": [_("This document is not part of the procedure.")]}
         )
     sniffed = documents.sniff(upload.file)
+    documents.check_name(upload.name)
     storage_name = documents.store(upload.file, extension=sniffed.extension)
     try:
         return Attachment.objects.create(
@@ -198,6 +201,11 @@ _ATTACHABLE_STATES = {
 }
 
 
+def _attachment_label(attachment: Attachment) -> str:
+    required = attachment.required_document
+    return required.name if required is not None else f"#{attachment.pk}"
+
+
 @transaction.atomic
 def dossier_attach_document(
     *, dossier: Dossier, actor: User, upload: Upload
@@ -208,6 +216,7 @@ def dossier_attach_document(
         can_view_dossier(actor, dossier) and can_act(actor, dossier, "attach_document")
     ):
         raise DossierPermissionError()
+    require_second_factor(actor=actor)
     if dossier.state not in _ATTACHABLE_STATES:
         raise DossierTransitionError(
             _("Documents cannot be added while the dossier is “%(state)s”.")
@@ -222,16 +231,36 @@ def dossier_attach_document(
             actor=actor,
             action="attach_document",
             from_state=dossier.state,
-            reason=attachment.original_name,
+            # Not the file name: events are immutable and outlive the retention
+            # period, and a file name often carries the applicant's name.
+            reason=_attachment_label(attachment),
         )
     return attachment
 
 
+def _require_consent(consent: bool) -> None:
+    if not consent:
+        raise DossierValidationError(
+            {
+                "consent": [
+                    _(
+                        "Confirm the applicant's consent to the processing of their "
+                        "personal data for this procedure."
+                    )
+                ]
+            }
+        )
+
+
 @transaction.atomic
-def dossier_submit(*, dossier: Dossier, actor: User) -> Dossier:
-    """The owner sends the draft; every mandatory document must be attached."""
+def dossier_submit(
+    *, dossier: Dossier, actor: User, consent: bool = False, ip: str | None = None
+) -> Dossier:
+    """The owner sends the draft; every mandatory document must be attached and the
+    owner must confirm consent (stored as a Consent row with the text's version)."""
     dossier = lock_dossier(dossier=dossier)
     check_action(dossier=dossier, actor=actor, action="submit")
+    _require_consent(consent)
     missing = dossier.missing_mandatory_documents()
     if missing:
         raise DossierValidationError(
@@ -251,6 +280,7 @@ def dossier_submit(*, dossier: Dossier, actor: User) -> Dossier:
     )
     save_transition(dossier=dossier)
     record_event(dossier=dossier, actor=actor, action="submit", from_state=from_state)
+    consent_record(dossier=dossier, actor=actor, ip=ip)
     notify(dossier=dossier, event=DossierNotice.SUBMITTED)
     return dossier
 
@@ -267,8 +297,11 @@ def dossier_intake(
     channel: int = Dossier.Channel.COUNTER,
     summary: str = "",
     uploads: Sequence[Upload] = (),
+    consent: bool = False,
+    ip: str | None = None,
 ) -> Dossier:
-    """A clerk receives a walk-in (or posted) dossier on the applicant's behalf."""
+    """A clerk receives a walk-in (or posted) dossier on the applicant's behalf; the
+    clerk confirms the applicant's consent (stored as a Consent row)."""
     if channel == Dossier.Channel.ONLINE:
         raise DossierValidationError(
             {"channel": [_("Online dossiers are submitted by the applicant.")]}
@@ -284,6 +317,8 @@ def dossier_intake(
     )
     if not can_act(actor, dossier, "intake"):
         raise DossierPermissionError()
+    require_second_factor(actor=actor)
+    _require_consent(consent)
     dossier.intake()
     assert dossier.received_at is not None  # noqa: S101 - set by the transition
     dossier.code = next_code(agency=receiving_agency, moment=dossier.received_at)
@@ -298,6 +333,7 @@ def dossier_intake(
         from_state="",
         step_deadline=dossier.appointment_at,
     )
+    consent_record(dossier=dossier, actor=actor, ip=ip)
     notify(dossier=dossier, event=DossierNotice.RECEIVED)
     return dossier
 

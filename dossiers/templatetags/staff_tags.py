@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from dossiers.permissions import membership_paths
+from dossiers.presenters import applicant_view
 
 register = template.Library()
 
@@ -15,3 +16,10 @@ register = template.Library()
 def is_staff_member(user: Any) -> bool:
     """Whether the user holds a role in an agency (memberships cached per request)."""
     return bool(membership_paths(user))
+
+
+@register.filter
+def applicant_phone_for(dossier: Any, user: Any) -> str:
+    """The applicant's phone, masked unless the user handles the dossier
+    (dossiers.presenters): ``{{ dossier|applicant_phone_for:request.user }}``."""
+    return applicant_view(dossier, user).phone

@@ -27,6 +27,7 @@ from dossiers.forms_citizen import (
 )
 from dossiers.models import IN_PROGRESS_STATES, Dossier, DossierState
 from dossiers.permissions import can_act
+from dossiers.selectors import dossier_access_log_for_owner
 from dossiers.selectors_citizen import (
     dossier_list_owned,
     open_supplement_request,
@@ -78,6 +79,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             and dossier.state == S.SUBMITTED,
             "in_progress": dossier.state in (S.SUBMITTED, *IN_PROGRESS_STATES),
             "slip_forms": slips.owner_forms_available(dossier),
+            "access_log": dossier_access_log_for_owner(dossier=dossier, user=user),
         },
     )
 

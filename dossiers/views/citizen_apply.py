@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from dossiers import services
+from dossiers.data_protection import CONSENT_TEXT, client_ip
 from dossiers.exceptions import DossierError, DossierValidationError
 from dossiers.forms_citizen import ApplicantForm, DocumentsForm, document_field_name
 from dossiers.models import Attachment, Dossier, DossierState
@@ -269,9 +270,15 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             dossier = services.dossier_submit(
-                dossier=dossier, actor=request_user(request)
+                dossier=dossier,
+                actor=request_user(request),
+                consent=request.POST.get("consent") == "1",
+                ip=client_ip(request),
             )
         except DossierValidationError as exc:
+            if "consent" in exc.errors:
+                messages.error(request, exc.errors["consent"][0])
+                return redirect("dossiers:draft-review", pk=dossier.pk)
             for field_messages in exc.errors.values():
                 for message in field_messages:
                     messages.error(request, message)
@@ -294,6 +301,7 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
                 documents,
             ),
             "step": 3,
+            "consent_text": CONSENT_TEXT,
         },
     )
 

@@ -25,6 +25,7 @@ from django_fsm import can_proceed
 
 from accounts.models import Agency, User
 from dossiers import selectors, services, slips
+from dossiers.data_protection import client_ip, record_dossier_access
 from dossiers.documents import private_storage
 from dossiers.exceptions import (
     DossierError,
@@ -53,6 +54,7 @@ from dossiers.permissions import (
     is_owner,
     membership_paths,
 )
+from dossiers.presenters import applicant_view
 from dossiers.services.common import action_label
 from procedures.models import Procedure
 from procedures.selectors import CatalogueFilterError, procedure_search
@@ -358,6 +360,8 @@ def _do_intake(
             owner=owner,
             channel=data["channel"],
             summary=data["summary"],
+            consent=data["consent"],
+            ip=client_ip(request),
             uploads=uploads,
         )
     except DossierValidationError as exc:
@@ -464,6 +468,7 @@ def _render_dossier(
         "dossiers/staff/dossier.html",
         {
             "dossier": dossier,
+            "applicant": applicant_view(dossier, user),
             "action_forms": forms,
             "slips": [
                 (number, slips.TITLES[number])
@@ -483,6 +488,9 @@ def _render_dossier(
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     user, dossier = _staff_dossier(request, code)
+    record_dossier_access(
+        dossier=dossier, user=user, channel="web", ip=client_ip(request)
+    )
     return _render_dossier(request, user, dossier)
 
 

@@ -178,6 +178,7 @@ def test_citizen_signs_up_and_submits_a_dossier_with_two_files(
     expect(page.locator("main")).to_contain_text("to-khai.pdf")
     expect(page.locator("main")).to_contain_text("can-cuoc.png")
     visit.check("step3-review")
+    page.check("#id_consent")
     page.get_by_role("button", name="Nộp hồ sơ").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -227,7 +228,7 @@ def received_dossier(agencies: AgencyTree, online_procedure: Procedure):
         applicant=services.Applicant(name="Phạm Văn Minh", phone="0988 123 456"),
         uploads=uploads,
     )
-    services.dossier_submit(dossier=dossier, actor=owner)
+    services.dossier_submit(dossier=dossier, actor=owner, consent=True)
     services.dossier_receive(dossier=dossier, actor=clerk)
     dossier.refresh_from_db()
     return dossier, owner, clerk
@@ -246,7 +247,7 @@ def test_public_lookup_by_code_and_phone(
     dossier, _owner, _clerk_user = received_dossier
     visit = Visit(page, screenshot_dir)
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Tra cứu hồ sơ").click()
+    page.get_by_role("navigation").get_by_role("link", name="Tra cứu hồ sơ").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tra cứu hồ sơ")
     visit.check("lookup-form")
 

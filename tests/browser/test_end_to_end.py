@@ -179,6 +179,7 @@ def test_online_dossier_from_signup_to_returned_result(
     page.get_by_role("button", name="Tiếp tục").click()
     expect(page.locator("main")).to_contain_text("can-cuoc.png")
     steps.check(page, "citizen-review")
+    page.check("#id_consent")
     page.get_by_role("button", name="Nộp hồ sơ").click()
     code = page.locator(".dossier-code").inner_text().strip()
     steps.check(page, "citizen-submitted")
@@ -344,6 +345,7 @@ def test_walk_in_intake_at_the_counter(
     # Without the mandatory scans the browser itself stops the submission.
     page.fill("#id_applicant_name", "Phạm Văn Đức")
     page.fill("#id_applicant_national_id", "022091000111")
+    page.check("#id_consent")
     receive.click()
     first_file = page.locator(f"#id_document_{documents[0].pk}")
     assert first_file.evaluate("element => element.validity.valueMissing")

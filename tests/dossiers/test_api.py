@@ -40,6 +40,7 @@ def draft_payload(procedure, agencies):
         "applicant_name": "Phạm Văn Dũng",
         "applicant_phone": "0987 654 321",
         "applicant_national_id": "022090054321",
+        "consent": True,
     }
 
 
@@ -66,7 +67,7 @@ def test_citizen_creates_a_draft_with_documents(
     assert dossier.owner == citizen
     assert dossier.applicant_phone == "+84987654321"
     submit = client_for(citizen).post(
-        f"/api/v1/dossiers/{dossier.pk}/transitions/submit/"
+        f"/api/v1/dossiers/{dossier.pk}/transitions/submit/", {"consent": True}
     )
     assert submit.status_code == 200, submit.json()
     assert submit.json()["state"] == "submitted"

@@ -46,6 +46,7 @@ def test_twenty_simultaneous_receipts_get_twenty_consecutive_codes(
         20,
         lambda i: (
             services.dossier_intake(
+                consent=True,
                 actor=clerk,
                 procedure=procedure,
                 receiving_agency=agencies.centre,

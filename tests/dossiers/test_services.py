@@ -40,6 +40,7 @@ def test_intake_creates_a_received_dossier_with_code_and_appointment(
 ):
     with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
         dossier = services.dossier_intake(
+            consent=True,
             actor=clerk,
             procedure=procedure,
             receiving_agency=agencies.centre,
@@ -68,12 +69,14 @@ def test_codes_are_consecutive_per_agency_and_reset_each_day(
 ):
     with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
         first = services.dossier_intake(
+            consent=True,
             actor=clerk,
             procedure=procedure,
             receiving_agency=agencies.centre,
             applicant=applicant(),
         )
         second = services.dossier_intake(
+            consent=True,
             actor=clerk,
             procedure=procedure,
             receiving_agency=agencies.centre,
@@ -81,6 +84,7 @@ def test_codes_are_consecutive_per_agency_and_reset_each_day(
         )
     with time_machine.travel(at(2026, 12, 2, 8, 0), tick=False):
         third = services.dossier_intake(
+            consent=True,
             actor=clerk,
             procedure=procedure,
             receiving_agency=agencies.centre,
@@ -150,6 +154,7 @@ def _received(clerk, procedure, policy: str) -> Dossier:
     Procedure.objects.filter(pk=procedure.pk).update(supplement_policy=policy)
     with time_machine.travel(at(2026, 12, 1, 7, 0), tick=False):
         return services.dossier_intake(
+            consent=True,
             actor=clerk,
             procedure=Procedure.objects.get(pk=procedure.pk),
             receiving_agency=procedure.receiving_agencies.get(),
@@ -292,7 +297,7 @@ def test_submit_requires_mandatory_documents_and_assigns_a_code(
         applicant=applicant(),
     )
     with pytest.raises(DossierValidationError) as error:
-        services.dossier_submit(dossier=draft, actor=citizen)
+        services.dossier_submit(dossier=draft, actor=citizen, consent=True)
     assert "Tờ khai" in error.value.errors["documents"][0]
     draft.refresh_from_db()
     assert draft.state == S.DRAFT
@@ -306,7 +311,7 @@ def test_submit_requires_mandatory_documents_and_assigns_a_code(
             required_document=procedure.required_documents.get(mandatory=True),
         ),
     )
-    dossier = services.dossier_submit(dossier=draft, actor=citizen)
+    dossier = services.dossier_submit(dossier=draft, actor=citizen, consent=True)
     assert dossier.state == S.SUBMITTED
     assert re.fullmatch(r"000\.00\.01\.H49-\d{6}-0001", dossier.code)
     assert dossier.received_at is None

@@ -39,6 +39,7 @@ def upload(document=None) -> services.Upload:
 @pytest.fixture
 def received(actors, procedure, mandatory_document, agencies) -> Dossier:
     return services.dossier_intake(
+        consent=True,
         actor=actors.clerk,
         procedure=procedure,
         receiving_agency=agencies.centre,

@@ -75,7 +75,9 @@ TARGET = {
 def run(action: str, dossier, actor):  # noqa: PLR0911 - one branch per transition
     reason = "Lý do ghi rõ"
     match action:
-        case "submit" | "receive" | "supplement" | "propose" | "confirm_payment":
+        case "submit":
+            return services.dossier_submit(dossier=dossier, actor=actor, consent=True)
+        case "receive" | "supplement" | "propose" | "confirm_payment":
             return getattr(services, f"dossier_{action}")(dossier=dossier, actor=actor)
         case "refuse" | "send_back" | "stop" | "withdraw":
             return getattr(services, f"dossier_{action}")(

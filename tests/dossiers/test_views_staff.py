@@ -272,6 +272,7 @@ def test_intake_records_the_dossier_and_goes_to_the_receipt(
             "receiving_agency": procedure.receiving_agencies.get().pk,
             "channel": Dossier.Channel.COUNTER,
             "applicant_name": "Nguyễn Văn An",
+            "consent": "on",
             "applicant_phone": "0911 222 333",
             "applicant_national_id": "022090012345",
             f"document_{mandatory_document.pk}": pdf("tờ khai.pdf"),
@@ -304,6 +305,7 @@ def test_intake_without_an_account(client, actors, procedure, mandatory_document
             "receiving_agency": procedure.receiving_agencies.get().pk,
             "channel": Dossier.Channel.POST,
             "applicant_name": "Lê Văn Cường",
+            "consent": "on",
             "applicant_phone": "0977000111",
             f"document_{mandatory_document.pk}": pdf(),
         },
@@ -325,6 +327,7 @@ def test_intake_bad_input_rerenders_with_errors_and_keeps_what_was_typed(
             "receiving_agency": procedure.receiving_agencies.get().pk,
             "channel": Dossier.Channel.COUNTER,
             "applicant_name": "Phạm Thị Dung",
+            "consent": "on",
             "applicant_phone": "12345",
         },
     )
@@ -344,6 +347,7 @@ def test_intake_refuses_a_procedure_outside_the_clerks_centre(client, actors, ag
         {
             "procedure": foreign.pk,
             "applicant_name": "A",
+            "consent": "on",
             "applicant_phone": "0912345678",
         },
     )

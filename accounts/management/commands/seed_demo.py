@@ -21,6 +21,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "procedures.demo.seed",
     "dossiers.demo.seed",
     "feedback.demo.seed",
+    "dashboard.demo.seed",  # last: recounts what the steps above wrote
 )
 
 
