@@ -40,7 +40,7 @@ from django.utils import timezone
 from accounts.demo import CITIZEN, DEMO_PASSWORD, STAFF
 from accounts.models import Agency, Membership, User
 from dossiers import services
-from dossiers.models import Apology, Attachment, Dossier
+from dossiers.models import Apology, Attachment, Consent, Dossier, DossierState
 from dossiers.tasks import mark_dossier_deadlines
 from procedures.models import Procedure, RequiredDocument
 from worktime.calendar import WorkCalendar, get_calendar
@@ -398,7 +398,9 @@ _PHOTO_WORDS = ("tùy thân", "căn cước", "ảnh", "hộ chiếu")
 
 
 def upload_for(document: RequiredDocument, index: int) -> services.Upload:
-    name = document.name.split(";")[0].split("(")[0].strip()[:80] or "giay-to"
+    head = document.name.split(";")[0].split("(")[0]
+    name = " ".join(head.replace("/", " ").replace("\\", " ").replace(".", " ").split())
+    name = name[:80].strip() or "giay-to"
     if any(word in document.name.lower() for word in _PHOTO_WORDS):
         return services.Upload(
             file=io.BytesIO(demo_png(index)),
@@ -787,11 +789,19 @@ class Builder:
     def _fix_defaults(self, dossier: Dossier, *, apology: bool = False) -> None:
         # Model defaults bound to the real clock: move the rows just written.
         moment = self.clock.moment
-        model = Apology if apology else Attachment
-        column = "created_at" if apology else "uploaded_at"
-        model.objects.filter(
-            dossier=dossier, **{f"{column}__gt": self.clock.limit}
-        ).update(**{column: moment})
+        recent = self.clock.limit
+        if apology:
+            Apology.objects.filter(dossier=dossier, created_at__gt=recent).update(
+                created_at=moment
+            )
+            return
+        Attachment.objects.filter(dossier=dossier, uploaded_at__gt=recent).update(
+            uploaded_at=moment
+        )
+        if dossier.state != DossierState.DRAFT:
+            Consent.objects.filter(dossier=dossier, accepted_at__gt=recent).update(
+                accepted_at=moment
+            )
 
     def _tick(self, low: float = 0.3, high: float = 6.0) -> None:
         self.clock.advance(self.rng.uniform(low, high))
@@ -834,7 +844,10 @@ class Builder:
             )
         self._fix_defaults(dossier)
         self.clock.advance(self.rng.uniform(0.05, 0.5))
-        context.dossier = services.dossier_submit(dossier=dossier, actor=context.owner)
+        context.dossier = services.dossier_submit(
+            dossier=dossier, actor=context.owner, consent=True
+        )
+        self._fix_defaults(context.dossier)
 
     def _step_enter(self, context: _Context) -> None:
         if context.online:
@@ -853,6 +866,7 @@ class Builder:
             submitter=self._submitter(),
             channel=context.channel,
             uploads=self._uploads(context.procedure),
+            consent=True,
         )
         self._fix_defaults(dossier)
         context.dossier = dossier
