@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -1161,8 +1162,17 @@ def seed(size: int | None = None) -> list[tuple[str, str]]:
 
 
 def run(builder: Builder, scenarios: list[str]) -> None:
+    """Build every dossier on the demo clock.
+
+    The demo staff "acted in the past", before anyone could enrol an authenticator
+    app, so the staff second-factor rule (STAFF_MFA_REQUIRED) is lifted for this
+    loop only; it holds again for every real request. seed_demo refuses production.
+    """
     pending_for_citizen = set(CITIZEN_SCENARIOS)
-    with demo_clock(builder.clock):
+    with (
+        demo_clock(builder.clock),
+        mock.patch.object(settings, "STAFF_MFA_REQUIRED", False),
+    ):
         for scenario in scenarios:
             mine = scenario in pending_for_citizen
             pending_for_citizen.discard(scenario)

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import Membership, User
-from dossiers import demo
+from dossiers import demo, services
 from dossiers.documents import private_storage, sniff
+from dossiers.exceptions import DossierPermissionError
 from dossiers.models import Apology, Attachment, Dossier, DossierEvent, DossierState
 from feedback.models import Rating
 from notifications.models import SmsMessage
@@ -188,3 +189,23 @@ def test_seed_demo_end_to_end_is_idempotent(demo_base, settings, monkeypatch) ->
     assert specialist.check_password(accounts_demo.DEMO_PASSWORD)
     # feedback.demo runs after and rates the returned dossiers.
     assert Rating.objects.filter(dossier__state=DossierState.RETURNED).exists()
+
+
+@pytest.mark.staff_mfa
+def test_step_runs_while_staff_need_a_second_factor(demo_base, settings) -> None:
+    """An older .env keeps STAFF_MFA_REQUIRED on: the demo still loads, and the
+    rule holds again afterwards."""
+    assert settings.STAFF_MFA_REQUIRED
+    demo.seed(size=1)
+    assert Dossier.objects.filter(state=DossierState.RETURNED).exists()
+    assert settings.STAFF_MFA_REQUIRED
+    dossier = Dossier.objects.filter(state=DossierState.APPRAISING).first()
+    assert dossier is not None
+    assert dossier.assigned_specialist is not None
+    with pytest.raises(DossierPermissionError, match="two-factor"):
+        services.dossier_request_supplement(
+            dossier=dossier,
+            actor=dossier.assigned_specialist,
+            reason="Thiếu bản sao",
+            items_text="Bản sao có chứng thực",
+        )
