@@ -57,7 +57,7 @@ bench: venv messages
 	$(SERVICES); $(BIN)/python -m bench.run --size $${BENCH_SIZE:-1000000}
 
 bench-quick: venv messages
-	$(SERVICES); $(BIN)/python -m bench.run --size $${BENCH_SIZE:-20000} --quick
+	$(SERVICES); $(BIN)/python -m bench.run --size $${BENCH_SIZE:-10000} --quick
 
 services-down:
 	scripts/services.sh down

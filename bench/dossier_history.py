@@ -589,7 +589,7 @@ def step_dossier_history(  # noqa: C901, PLR0912, PLR0915
                 rng.choice(citizens) if channel == 2 and citizens else None,
                 "citizen",
                 name,
-                f"+849{rng.randint(0, 99_999_999):08d}",
+                f"+849{rng.choice('01346789')}{rng.randint(0, 9_999_999):07d}",
                 "",
                 "",
                 "",

@@ -584,8 +584,12 @@ def step_users(cursor: Any, size: int, rng: random.Random) -> Mapping[str, int]:
 STEPS: list[Step] = [step_agencies, step_fields, step_users]
 
 from bench.dossier_history import step_dossier_history  # noqa: E402 - uses the helpers above
+from bench.generate_workflow import (  # noqa: E402 - uses the helpers above
+    step_catalogue,
+    step_submitted_supply,
+)
 
-STEPS.append(step_dossier_history)
+STEPS.extend([step_catalogue, step_dossier_history, step_submitted_supply])
 
 
 @dataclass

@@ -47,6 +47,14 @@ class Scenario:
     # Mutating scenarios (POST that changes state) are measured by wrk but their query
     # count is taken once in a rolled-back transaction.
     mutates: bool = False
+    # A request that consumes its path (a transition on one dossier): the run hands
+    # every path out once across the check, warm-up and measured runs, keeps one back
+    # for the query count, and flags any repeat as an unexpected answer.
+    one_shot: bool = False
+    # A Python module run as the load process instead of wrk, for request chains wrk
+    # cannot express (bench/upload_driver.py); it writes latency.lua's JSON and
+    # exposes count_queries(client, path, extra) for the in-process query count.
+    driver: str | None = None
 
     def paths(self, cursor: Any) -> list[str]:
         paths = [self.path] if isinstance(self.path, str) else list(self.path(cursor))
@@ -127,77 +135,173 @@ def _rows(cursor: Any, sql: str, limit: int = 500) -> list[tuple[Any, ...]]:
     return list(cursor.fetchall())
 
 
+# Realistic searches, as citizens type them: with and without Vietnamese accents,
+# short and long, one that matches little.
+CATALOGUE_QUERIES = (
+    "giấy phép xây dựng",
+    "giay phep xay dung",
+    "khai sinh",
+    "đăng ký kết hôn",
+    "dang ky ket hon",
+    "lý lịch tư pháp",
+    "ly lich tu phap",
+    "cấp đổi giấy chứng nhận quyền sử dụng đất",
+    "dat dai",
+    "hộ kinh doanh",
+    "giay phep lai xe",
+    "trợ cấp xã hội",
+)
+DOSSIER_TABLE = "dossiers_dossier"
+
+
+def _centre_id(cursor: Any) -> int:
+    from bench.generate import CENTRE_CODE  # noqa: PLC0415
+
+    cursor.execute("SELECT id FROM accounts_agency WHERE code = %s", [CENTRE_CODE])
+    row = cursor.fetchone()
+    if row is None:
+        raise Unavailable("the benchmark database has no one-stop centre")
+    return int(row[0])
+
+
 def catalogue_search() -> list[Scenario]:
     """Catalogue search over ~10,000 procedures (issue 3): the API and the page."""
+    from urllib.parse import quote_plus  # noqa: PLC0415
+
     require_model("procedures.Procedure", "catalogue search")
     require_url("/api/v1/procedures/", "catalogue search")
-    queries = [
-        "giay phep xay dung",
-        "khai sinh",
-        "đăng ký kết hôn",
-        "ly lich tu phap",
-        "dat dai",
+    require_url("/procedures/", "catalogue search")
+    queries = [quote_plus(q) for q in CATALOGUE_QUERIES]
+    api = [f"/api/v1/procedures/?q={q}" for q in queries]
+    page = [f"/procedures/?q={q}" for q in queries]
+    return [
+        Scenario(name="catalogue search API (12 queries)", path=lambda _c: api),
+        Scenario(name="catalogue search page (12 queries)", path=lambda _c: page),
     ]
-    paths = [f"/api/v1/procedures/?q={q.replace(' ', '+')}" for q in queries]
-    return [Scenario(name="catalogue search API", path=lambda _cursor: paths)]
 
 
 def clerk_queue() -> list[Scenario]:
-    """A clerk's scoped dossier queue (issue 4)."""
+    """A clerk's scoped queue at the provincial centre (issue 4): the staff console
+    and the API's submitted dossiers waiting for receipt."""
     require_model("dossiers.Dossier", "clerk queue")
     require_url("/api/v1/dossiers/", "clerk queue")
+    scenarios = [
+        Scenario(
+            name="clerk queue API (submitted)",
+            path="/api/v1/dossiers/?state=submitted",
+            auth="clerk",
+            auth_mode="token",
+        )
+    ]
+    try:
+        require_url("/can-bo/", "clerk queue")
+    except Unavailable:
+        return scenarios
+    return [
+        Scenario(name="clerk console page /can-bo/", path="/can-bo/", auth="clerk"),
+        *scenarios,
+    ]
+
+
+def dossier_detail() -> list[Scenario]:
+    """Dossier detail with history (issue 4), as a clerk of the receiving centre, over
+    2,000 dossiers spread across the two years (not one cached row)."""
+    require_model("dossiers.Dossier", "dossier detail")
+    require_url("/api/v1/dossiers/X/", "dossier detail")
+
+    def paths(cursor: Any) -> list[str]:
+        centre = _centre_id(cursor)
+        rows = _rows(
+            cursor,
+            f"SELECT code FROM {DOSSIER_TABLE} WHERE receiving_agency_id = {centre} "
+            "AND code <> '' AND state <> 'submitted' ORDER BY md5(code)",
+            limit=2000,
+        )
+        return [f"/api/v1/dossiers/{code}/" for (code,) in rows]
+
     return [
         Scenario(
-            name="clerk queue API",
-            path="/api/v1/dossiers/?state=received",
+            name="dossier detail API (clerk, 2,000 codes)",
+            path=paths,
             auth="clerk",
             auth_mode="token",
         )
     ]
 
 
-def dossier_detail() -> list[Scenario]:
-    """Dossier detail with history, as a scoped clerk (issue 4)."""
-    model = require_model("dossiers.Dossier", "dossier detail")
-    require_url("/api/v1/dossiers/X/", "dossier detail")
-    table = model._meta.db_table
+def submit_with_upload() -> list[Scenario]:
+    """A citizen's whole online submission (issue 4): multipart create with a small
+    real PDF for each mandatory document, then the submit transition. Driven by
+    bench/upload_driver.py (wrk cannot chain the id of the first answer into the
+    second request)."""
+    require_model("dossiers.Dossier", "submit with upload")
+    require_url("/api/v1/dossiers/", "submit with upload")
+    require_url("/api/v1/dossiers/X/transitions/submit/", "submit with upload")
 
     def paths(cursor: Any) -> list[str]:
+        from bench.generate import CENTRE_CODE  # noqa: PLC0415
+
+        centre = _centre_id(cursor)
+        rows = _rows(
+            cursor,
+            "SELECT p.id, string_agg(d.id::text, ',' ORDER BY d.id) "
+            "FROM procedures_procedure p "
+            "JOIN procedures_procedure_receiving_agencies r ON r.procedure_id = p.id "
+            "JOIN procedures_requireddocument d ON d.procedure_id = p.id AND d.mandatory "
+            f"WHERE r.agency_id = {centre} AND p.status = 'published' "
+            "GROUP BY p.id ORDER BY p.id",
+            limit=1,
+        )
         return [
-            f"/api/v1/dossiers/{code}/"
-            for (code,) in _rows(cursor, f"SELECT code FROM {table} ORDER BY id DESC")
+            f"/api/v1/dossiers/?procedure={pk}&receiving_agency={CENTRE_CODE}"
+            f"&documents={documents}"
+            for pk, documents in rows
         ]
 
     return [
         Scenario(
-            name="dossier detail API", path=paths, auth="manager", auth_mode="token"
+            name="submit with upload (create + PDF + submit)",
+            path=paths,
+            method="POST",
+            auth="citizen",
+            auth_mode="token",
+            expect_status=200,
+            mutates=True,
+            driver="bench.upload_driver",
         )
     ]
 
 
-def submit_with_upload() -> list[Scenario]:
-    """A citizen submitting a dossier with a PDF attached (issue 4).
-
-    Needs the dossier API's multipart contract; the lead fills in the body at merge.
-    """
-    require_model("dossiers.Dossier", "submit with upload")
-    require_url("/api/v1/dossiers/", "submit with upload")
-    raise Unavailable(
-        "submit with upload: multipart body not wired yet (see bench/README.md)"
-    )
-
-
 def one_transition() -> list[Scenario]:
-    """One workflow transition through the API (issue 4).
-
-    A transition consumes its dossier, so the path factory must hand out dossiers in
-    the source state, one per request; wired by the lead at merge.
-    """
+    """One workflow transition (issue 4): the centre's clerk receives an online
+    dossier. Each request takes the next of the generator's submitted dossiers
+    (bench/generate_workflow.step_submitted_supply), so none is received twice."""
     require_model("dossiers.Dossier", "one transition")
     require_url("/api/v1/dossiers/X/transitions/receive/", "one transition")
-    raise Unavailable(
-        "one transition: per-request dossier supply not wired yet (see bench/README.md)"
-    )
+
+    def paths(cursor: Any) -> list[str]:
+        centre = _centre_id(cursor)
+        rows = _rows(
+            cursor,
+            f"SELECT code FROM {DOSSIER_TABLE} WHERE receiving_agency_id = {centre} "
+            "AND state = 'submitted' ORDER BY id",
+            limit=1_000_000,
+        )
+        return [f"/api/v1/dossiers/{code}/transitions/receive/" for (code,) in rows]
+
+    return [
+        Scenario(
+            name="transition: receive (clerk, one dossier each)",
+            path=paths,
+            method="POST",
+            body=b"{}",
+            content_type="application/json",
+            auth="clerk",
+            auth_mode="token",
+            mutates=True,
+            one_shot=True,
+        )
+    ]
 
 
 def province_year_dashboard() -> list[Scenario]:
@@ -224,21 +328,30 @@ def province_year_dashboard() -> list[Scenario]:
 
 
 def public_lookup() -> list[Scenario]:
-    """The public lookup by dossier code and phone (issue 4), throttling included."""
-    model = require_model("dossiers.Dossier", "public lookup")
+    """The public lookup by dossier code and phone (issue 4), throttling included,
+    over 2,000 real (code, phone) pairs."""
+    require_model("dossiers.Dossier", "public lookup")
     require_url("/api/v1/lookup/", "public lookup")
-    table = model._meta.db_table
 
-    def paths(cursor: Any) -> list[str]:
-        rows = _rows(
-            cursor, f"SELECT code, applicant_phone FROM {table} ORDER BY id DESC"
-        )
+    def pairs(cursor: Any) -> list[tuple[str, str]]:
         return [
-            f"/api/v1/lookup/?code={code}&phone={phone.replace('+', '%2B')}"
-            for code, phone in rows
+            (code, phone.replace("+", "%2B"))
+            for code, phone in _rows(
+                cursor,
+                f"SELECT code, applicant_phone FROM {DOSSIER_TABLE} "
+                "WHERE code <> '' ORDER BY md5(code)",
+                limit=2000,
+            )
         ]
 
-    return [Scenario(name="public lookup API", path=paths)]
+    # The citizen page /tra-cuu/ takes the pair by POST with a CSRF token (it never
+    # puts a phone number in a URL), so the API is the measured form of the lookup.
+    return [
+        Scenario(
+            name="public lookup API (2,000 pairs)",
+            path=lambda c: [f"/api/v1/lookup/?code={a}&phone={b}" for a, b in pairs(c)],
+        )
+    ]
 
 
 SCENARIO_HOOKS: list[Callable[[], list[Scenario]]] = [

@@ -15,6 +15,7 @@ Bench rows are deleted at the end.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import secrets
 import statistics
@@ -22,7 +23,9 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -158,6 +161,73 @@ def latency(
     )
 
 
+@dataclass(frozen=True)
+class PipelineResult:
+    messages_per_second: float
+    cpu_ms_per_message: float
+    latencies: list[float]  # seconds, sorted
+
+
+def measure(
+    *, messages: int, rate: float, seconds: float, concurrency: int
+) -> PipelineResult:
+    """Start the local provider and one worker, run both measures, clean up."""
+    queue = f"bench-sms-{uuid.uuid4().hex[:6]}"
+    celery_app.conf.task_routes = {"notifications.*": {"queue": queue}}
+    prefix = secrets.randbelow(10**7)
+    provider = FakeSmsProvider(api_key=API_KEY).start()
+    worker = start_worker(queue, provider, concurrency)
+    run = uuid.uuid4().hex[:8]
+    try:
+        rate_done, cpu_ms = throughput(
+            provider, run + "t", messages, prefix, worker.pid
+        )
+        provider.state.deliveries.clear()
+        lat = latency(provider, run + "l", rate, seconds, prefix + messages)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        provider.stop()
+        SmsMessage.objects.filter(idempotency_key__startswith=f"bench-{run}").delete()
+    return PipelineResult(rate_done, cpu_ms, lat)
+
+
+def _pct(ordered: list[float], pct: float) -> float:
+    return ordered[
+        min(len(ordered) - 1, max(0, math.ceil(pct / 100 * len(ordered)) - 1))
+    ]
+
+
+def run_for_harness(context: Any) -> list[Any]:
+    """The SMS row of bench.run (bench.scenarios.MeasureContext in, MeasureResult out):
+    messages per second from a burst committed at once, and the latency from commit to
+    the provider's acceptance at a steady rate, through one real worker."""
+    from bench.scenarios import MeasureResult  # noqa: PLC0415
+
+    messages = 300 if context.quick else 2000
+    rate = 20.0 if context.quick else 50.0
+    seconds = min(context.duration, 5.0) if context.quick else context.duration
+    concurrency = 4
+    result = measure(
+        messages=messages, rate=rate, seconds=seconds, concurrency=concurrency
+    )
+    lat = result.latencies
+    return [
+        MeasureResult(
+            name=f"SMS pipeline: commit → worker → local provider ({concurrency} processes)",
+            median_ms=statistics.median(lat) * 1000,
+            p95_ms=_pct(lat, 95) * 1000,
+            p99_ms=_pct(lat, 99) * 1000,
+            per_second=result.messages_per_second,
+            note=(
+                f"req/s = messages/s of a burst of {messages}; latency at {rate:g}/s "
+                f"for {seconds:g} s ({len(lat)} messages); worker CPU "
+                f"{result.cpu_ms_per_message:.1f} ms/message"
+            ),
+        )
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=2000)
@@ -166,27 +236,19 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
 
-    queue = f"bench-sms-{uuid.uuid4().hex[:6]}"
-    celery_app.conf.task_routes = {"notifications.*": {"queue": queue}}
-    prefix = secrets.randbelow(10**7)
-    provider = FakeSmsProvider(api_key=API_KEY).start()
-    worker = start_worker(queue, provider, args.concurrency)
-    run = uuid.uuid4().hex[:8]
-    try:
-        rate, cpu_ms = throughput(
-            provider, run + "t", args.messages, prefix, worker.pid
-        )
-        provider.state.deliveries.clear()
-        lat = latency(
-            provider, run + "l", args.rate, args.seconds, prefix + args.messages
-        )
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        provider.stop()
-        SmsMessage.objects.filter(idempotency_key__startswith=f"bench-{run}").delete()
+    result = measure(
+        messages=args.messages,
+        rate=args.rate,
+        seconds=args.seconds,
+        concurrency=args.concurrency,
+    )
+    rate, cpu_ms, lat = (
+        result.messages_per_second,
+        result.cpu_ms_per_message,
+        result.latencies,
+    )
     p50 = statistics.median(lat) * 1000
-    p95 = lat[int(len(lat) * 0.95) - 1] * 1000
+    p95 = _pct(lat, 95) * 1000
     print(
         f"worker concurrency {args.concurrency}, load average {os.getloadavg()[0]:.1f}"
     )

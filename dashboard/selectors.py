@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,7 @@ from dossiers.models import (
     Pause,
 )
 from dossiers.selectors import dossier_visible_to
+from portal.db_router import use_replica
 from procedures.models import Field, Procedure
 
 if TYPE_CHECKING:
@@ -327,6 +328,7 @@ _SUMMED = (*FLOW_COUNTERS, *HOUR_COUNTERS)
 _CHANNEL_SUMS = tuple(f"received_{name}" for _number, name in CHANNELS)
 
 
+@use_replica()
 def rollup_rows(filters: Filters) -> Rows:
     """The period's counters per competent agency and per month, in one query over
     the rollups (GROUPING SETS): a few hundred rows whatever the number of dossiers,
@@ -364,7 +366,9 @@ def rollup_rows(filters: Filters) -> Rows:
         "GROUP BY GROUPING SETS ((agency_id), (month))"
     )
     names = ("agency_id", "month", *_SUMMED, *_CHANNEL_SUMS)
-    with connection.cursor() as cursor:
+    # Raw SQL picks its connection itself: the replica inside use_replica() when healthy.
+    alias = router.db_for_read(MonthlyDossierRollup) or DEFAULT_DB_ALIAS
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     return [
@@ -432,6 +436,7 @@ def _past_stock_rows(filters: Filters, moment: dt.datetime) -> dict[int, Stock]:
     return {row.pop("procedure__competent_agency_id"): Stock(**row) for row in rows}
 
 
+@use_replica()
 def stock_by_agency(filters: Filters, day: dt.date) -> dict[int, Stock] | None:
     """Open dossiers at the end of `day` per competent agency: live when that moment
     is not past yet, else the nightly snapshot (None when none was recorded)."""
@@ -593,6 +598,7 @@ def _feedback_indicators(filters: Filters) -> Any:
     return feedback_indicators(start=filters.start, end=filters.end, agencies=agencies)
 
 
+@use_replica()
 def indicators(
     *, filters: Filters, with_feedback: bool = True, rows: Rows | None = None
 ) -> Indicators:
@@ -647,6 +653,7 @@ class MonthPoint:
         return percent(self.finished_early + self.finished_on_time, self.finished)
 
 
+@use_replica()
 def monthly_trend(*, filters: Filters, rows: Rows | None = None) -> list[MonthPoint]:
     """One point per month of the period (months without rows included as zeros)."""
     by_month: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -714,6 +721,7 @@ class AgencyRow:
         )
 
 
+@use_replica()
 def per_agency(*, filters: Filters, rows: Rows | None = None) -> list[AgencyRow]:
     """Headline figures per competent agency, from the grouped rollup rows."""
     merged = {

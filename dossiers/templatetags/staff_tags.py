@@ -23,3 +23,9 @@ def applicant_phone_for(dossier: Any, user: Any) -> str:
     """The applicant's phone, masked unless the user handles the dossier
     (dossiers.presenters): ``{{ dossier|applicant_phone_for:request.user }}``."""
     return applicant_view(dossier, user).phone
+
+
+@register.filter
+def is_manager(user: Any) -> bool:
+    """Whether the user manages an agency (sees the dashboards)."""
+    return any(role in {"manager", "admin"} for _path, role in membership_paths(user))

@@ -14,13 +14,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
+import psycopg2
 import pytest
 from django.contrib.auth import authenticate
 from django.db import connection
 
 from accounts.models import AGENCY_CODE_RE, Agency, Membership, User
 from accounts.selectors import agency_scope_for_user
+from accounts.validators import normalize_phone
 from bench.generate import BENCH_LOGINS, BENCH_PASSWORD, STEPS, citizen_count
+from bench.generate_workflow import catalogue_count, supply_count
 from bench.run import (
     Options,
     Prepared,
@@ -31,7 +34,8 @@ from bench.run import (
     percentile,
 )
 from bench.scenarios import Scenario
-from procedures.models import Field
+from dossiers.models import Dossier
+from procedures.models import Field, Procedure
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,69 +52,114 @@ def _row(table: str, name: str) -> list[str]:
     raise AssertionError(f"no row {name!r} in:\n{table}")
 
 
-def test_harness_runs_end_to_end_and_writes_a_table(tmp_path, db):
-    """Fresh database, generator, pgbench, gunicorn, wrk and query counts on size 50."""
+def _bench_rows(database: str, sql: str) -> list[tuple[object, ...]]:
+    bench_url, _maintenance = database_urls(database)
+    with psycopg2.connect(bench_url) as bench, bench.cursor() as cursor:
+        cursor.execute(sql)
+        rows = list(cursor.fetchall())
+    bench.close()
+    return rows
+
+
+def _drop(database: str) -> None:
+    _bench, maintenance = database_urls(database)
+    admin = psycopg2.connect(maintenance)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    admin.close()
+
+
+def test_harness_runs_end_to_end_with_dossier_scenarios(tmp_path, db):
+    """Fresh database, generator, pgbench, gunicorn and query counts on size 50, with
+    three scenarios: healthz (wrk), a citizen's submission with a PDF (the Python
+    driver) and the clerk's receipt of one supplied dossier per request (wrk, one-shot).
+    Every answer as expected, each dossier received once, the submissions stored."""
     out = tmp_path / "result.md"
     database = f"portal_bench_smoke_{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.run",
-            "--size",
-            "50",
-            "--duration",
-            "1",
-            "--warmup",
-            "0",
-            "--scenarios",
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.run",
+                "--size",
+                "50",
+                "--quick",  # pgbench on scale 1
+                "--duration",
+                "1",
+                "--warmup",
+                "1",
+                "--scenarios",
+                "healthz,transition,submit with upload",
+                "--database",
+                database,
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        table = out.read_text()
+        assert table.strip() in result.stdout  # printed and written
+        assert re.search(r"Machine: \d+ cores, [0-9.]+ GiB memory", table)
+        assert "Dataset size: 50 " in table
+        assert re.search(r"Commit: [0-9a-f]{7}", table)
+        assert "Skipped" not in table, table
+        assert "home page" not in table  # filtered out by --scenarios
+        assert "peak RSS" in table
+
+        receive = "transition: receive (clerk, one dossier each)"
+        submit = "submit with upload (create + PDF + submit)"
+        requests = {}
+        for name in (
+            "baseline: pgbench select-only",
+            "baseline: bare JSON view",
             "healthz",
-            "--database",
+            receive,
+            submit,
+        ):
+            cells = _row(table, name)
+            for value in cells[1:5]:
+                assert re.fullmatch(NUMBER, value), (name, cells)
+                assert float(value.replace(",", "")) > 0, (name, cells)
+            requests[name] = int(cells[9].replace(",", ""))
+        view = _row(table, "baseline: bare JSON view")
+        assert view[5] == "1.00"  # the view is its own baseline
+        assert view[8] == "0", "the baseline view must not touch the database"
+        assert _row(table, "healthz")[8] == "1", "healthz asks PostgreSQL once"
+        for name in (receive, submit):
+            cells = _row(table, name)
+            assert re.fullmatch(NUMBER, cells[5]), cells  # ratio to the view
+            assert cells[10] == "", cells  # no unexpected answers
+            assert int(cells[8]) > 5, cells  # queries counted in-process
+
+        # Every receipt took a fresh dossier: none received twice, and more were
+        # received than the measured requests (the check and warm-up took some too).
+        received = _bench_rows(
             database,
-            "--out",
-            str(out),
-            "--drop-after",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    table = out.read_text()
-    assert table.strip() in result.stdout  # printed and written
-    assert re.search(r"Machine: \d+ cores, [0-9.]+ GiB memory", table)
-    assert "Dataset size: 50 " in table
-    assert re.search(r"Commit: [0-9a-f]{7}", table)
-
-    for name in (
-        "baseline: pgbench select-only",
-        "baseline: bare JSON view",
-        "healthz",
-    ):
-        cells = _row(table, name)
-        median, p95, p99, rps = cells[1:5]
-        for value in (median, p95, p99, rps):
-            assert re.fullmatch(NUMBER, value), (name, cells)
-            assert float(value.replace(",", "")) > 0, (name, cells)
-    view = _row(table, "baseline: bare JSON view")
-    healthz = _row(table, "healthz")
-    assert view[5] == "1.00"  # the view is its own baseline
-    assert re.fullmatch(NUMBER, healthz[5])
-    assert re.fullmatch(NUMBER, healthz[6])
-    assert view[8] == "0", "the baseline view must not touch the database"
-    assert healthz[8] == "1", "healthz asks PostgreSQL exactly once"
-    assert "peak RSS" in table
-    # Features absent on this code base are skipped with a reason, never given numbers.
-    assert "home page" not in table  # filtered out by --scenarios
-
-    # --drop-after removed the benchmark database.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-        assert cursor.fetchone() is None
+            "SELECT dossier_id, count(*) FROM dossiers_dossierevent "
+            "WHERE action = 'receive' AND created_at > now() - interval '1 hour' "
+            "GROUP BY dossier_id",
+        )
+        assert all(count == 1 for _id, count in received)
+        assert len(received) > requests[receive]
+        submitted = _bench_rows(
+            database,
+            "SELECT d.state, count(a.id) FROM dossiers_dossier d "
+            "JOIN dossiers_attachment a ON a.dossier_id = d.id "
+            "WHERE d.summary = 'Hồ sơ nộp trực tuyến (đo tải)' GROUP BY d.id",
+        )
+        assert len(submitted) > requests[submit]
+        assert {state for state, _n in submitted} == {"submitted"}
+    finally:
+        _drop(database)
 
 
 @pytest.mark.django_db
@@ -142,6 +191,20 @@ def test_generator_builds_a_valid_province_with_working_logins():
     )
     assert Field.objects.count() >= 20
 
+    # The catalogue, the history and the supply of submitted dossiers for the receipts.
+    assert Procedure.objects.count() == catalogue_count(size)
+    centre = Agency.objects.get(code="000.00.01.H49")
+    waiting = Dossier.objects.filter(state="submitted", receiving_agency=centre)
+    assert waiting.count() >= supply_count(size)
+    codes = list(Dossier.objects.exclude(code="").values_list("code", flat=True))
+    assert len(codes) == len(set(codes))
+    for phone in Dossier.objects.values_list("applicant_phone", flat=True):
+        assert normalize_phone(phone) == phone  # every lookup pair can resolve
+    for dossier in waiting[:5]:
+        assert dossier.code.startswith("000.00.01.H49-")
+        assert dossier.submitted_at is not None
+        assert dossier.events.filter(action="submit").count() == 1
+
     for role, login in BENCH_LOGINS.items():
         assert authenticate(None, username=login, password=BENCH_PASSWORD), role
     clerk = User.objects.get(email=BENCH_LOGINS["clerk"])
@@ -151,7 +214,7 @@ def test_generator_builds_a_valid_province_with_working_logins():
 
 
 class _RecordingHandler(BaseHTTPRequestHandler):
-    """A loopback server: /ok answers 200, anything else 503; it records what it got."""
+    """A loopback server: /ok… answers 200, anything else 503; it records what it got."""
 
     seen: ClassVar[list[tuple[str, str, str, bytes]]] = []
 
@@ -161,7 +224,7 @@ class _RecordingHandler(BaseHTTPRequestHandler):
         self.seen.append(
             (self.command, self.path, self.headers.get("Authorization", ""), body)
         )
-        status = 200 if self.path == "/ok" else 503
+        status = 200 if self.path.startswith("/ok") else 503
         self.send_response(status)
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -241,6 +304,27 @@ def test_load_run_sends_the_scenario_and_flags_unexpected_answers(loopback_serve
         == "answered 503, expected 200"
     )
     assert check_once(loopback_server, Prepared(mixed, ["/ok"], {})) is None
+
+
+def test_one_shot_scenario_never_requests_a_path_twice(loopback_server):
+    """A transition consumes its dossier: the check, the warm-up and the measured run
+    each take fresh paths, and one is kept back for the query count."""
+    ensure_tools()
+    paths = [f"/ok/{n}" for n in range(20_000)]
+    scenario = Scenario(
+        name="one shot", path="/ok", method="POST", body=b"{}", one_shot=True
+    )
+    prepared = Prepared(scenario, list(paths), {})
+    assert prepared.reserved == "/ok/19999"
+    assert check_once(loopback_server, prepared) is None
+    measure_http(loopback_server, prepared, _options())  # warm-up
+    row = measure_http(loopback_server, prepared, _options())
+    assert row.bad == 0
+    requested = [path for method, path, _a, _b in _RecordingHandler.seen]
+    assert {method for method, *_ in _RecordingHandler.seen} == {"POST"}
+    assert len(requested) == len(set(requested)), "a one-shot path was sent twice"
+    assert "/ok/19999" not in requested
+    assert prepared.offset >= len(requested)
 
 
 def test_percentiles_are_nearest_rank():

@@ -66,6 +66,7 @@ class History:
                 applicant=services.Applicant(name="Nguyễn Văn An", phone="0912345678"),
                 channel=channel,
                 owner=owner,
+                consent=True,
             )
 
     def assign(self, dossier: Dossier, moment: dt.datetime) -> Dossier:

@@ -782,10 +782,7 @@ def test_starting_again_offers_the_earlier_draft(citizen_client, draft, procedur
     assert "Bạn đã bắt đầu nộp hồ sơ này" in html
 
 
-@override_settings(ROOT_URLCONF="tests.dossiers.urls_with_rating")
-def test_returned_dossier_offers_the_rating_link_when_it_exists(
-    citizen_client, make_dossier
-):
+def test_returned_dossier_offers_the_rating_link(citizen_client, make_dossier):
     returned = make_dossier(returned=True)
     ready = make_dossier(ready=True)
     html = citizen_client.get(

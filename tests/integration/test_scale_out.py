@@ -254,7 +254,10 @@ def test_two_web_processes_and_two_workers_over_one_database(
         citizen = citizens[i % CITIZENS]
         draft = _call(here, citizen, "dossiers/", body=body, content_type=content_type)
         submitted = _call(
-            there, citizen, f"dossiers/{draft['reference']}/transitions/submit/"
+            there,
+            citizen,
+            f"dossiers/{draft['reference']}/transitions/submit/",
+            body=b'{"consent": true}',
         )
         code: str = submitted["code"]
         received = _call(here, clerks[i % 2], f"dossiers/{code}/transitions/receive/")

@@ -64,3 +64,17 @@ def test_every_card_on_the_home_page_leads_somewhere_useful(client):
 def test_signup_link_on_the_login_page_keeps_where_the_citizen_was_going(client):
     page = client.get("/accounts/login/?next=/ho-so/nop/1.001193/").content.decode()
     assert "/accounts/signup/?next=/ho-so/nop/1.001193/" in page
+
+
+def test_managers_see_the_statistics_link_and_citizens_do_not(client, manager, citizen):
+    client.force_login(manager)
+    assert 'href="/thong-ke/"' in client.get("/").content.decode()
+    client.force_login(citizen)
+    assert 'href="/thong-ke/"' not in client.get("/").content.decode()
+
+
+def test_footer_links_to_public_statistics_and_feedback(client):
+    home = client.get("/").content.decode()
+    for path in ("/thong-ke/cong-khai/", "/phan-anh/", "/phan-anh/gui/"):
+        assert f'href="{path}"' in home
+        assert client.get(path).status_code == 200

@@ -83,7 +83,9 @@ EVENT_HANDLER = re.compile(r"\son[a-z]+=\"")
 def _our_template_files() -> list[Path]:
     roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
     roots += [
-        Path(d) for d in get_app_template_dirs("templates") if ROOT in Path(d).parents
+        Path(d)
+        for d in get_app_template_dirs("templates")
+        if ROOT in Path(d).parents and not {".venv", ".services"} & set(Path(d).parts)
     ]
     return [path for root in roots for path in root.rglob("*.html")]
 

@@ -116,6 +116,42 @@ ROUTES: dict[str, Route] = {
     "feedback:feedback_staff_action": Route(
         FEEDBACK, lambda o: {"pk": o["feedback"].pk, "action": "classify"}, "post"
     ),
+    # Citizen pages (dossiers/urls_citizen.py).
+    "dossiers:submit": Route(
+        PRIVATE, lambda o: {"code": o["dossier"].procedure.national_code}
+    ),
+    "dossiers:draft-details": Route(OWNER, lambda o: {"pk": o["draft"].pk}),
+    "dossiers:draft-documents": Route(OWNER, lambda o: {"pk": o["draft"].pk}),
+    "dossiers:draft-review": Route(OWNER, lambda o: {"pk": o["draft"].pk}),
+    "dossiers:draft-delete": Route(OWNER, lambda o: {"pk": o["draft"].pk}),
+    "dossiers:my-dossiers": Route(PRIVATE),
+    "dossiers:my-dossier": Route(OWNER, lambda o: {"code": o["dossier"].code}),
+    "dossiers:submitted": Route(OWNER, lambda o: {"code": o["dossier"].code}),
+    "dossiers:supplement": Route(OWNER, lambda o: {"code": o["dossier"].code}),
+    "dossiers:withdraw": Route(OWNER, lambda o: {"code": o["dossier"].code}),
+    "dossiers:lookup": Route(PUBLIC),
+    # Staff pages (dossiers/urls_staff.py) and the printed slips.
+    "dossiers:staff-console": Route(PRIVATE),
+    "dossiers:staff-intake": Route(PRIVATE),
+    "dossiers:staff-dossier": Route(DOSSIER, lambda o: {"code": o["dossier"].code}),
+    "dossiers:staff-receipt": Route(DOSSIER, lambda o: {"code": o["dossier"].code}),
+    "dossiers:staff-action": Route(
+        DOSSIER, lambda o: {"code": o["dossier"].code, "action": "assign"}, "post"
+    ),
+    "dossiers:staff-attachment": Route(
+        DOSSIER,
+        lambda o: {"code": o["dossier"].code, "attachment_id": o["attachment"].pk},
+    ),
+    "dossiers:slip": Route(DOSSIER, lambda o: {"code": o["dossier"].code, "form": 1}),
+    # Managers' dashboards and the public statistics.
+    "dashboard:index": Route(PRIVATE),
+    "dashboard:dossiers": Route(PRIVATE),
+    "dashboard:report": Route(PRIVATE),
+    "dashboard:ledger": Route(PRIVATE),
+    "dashboard:public": Route(PUBLIC),
+    "api-stats": Route(PRIVATE),
+    # Personal data download.
+    "personal-data-download": Route(PRIVATE),
     "api-schema": Route(PUBLIC),
     "api-docs": Route(PUBLIC),
     "api-token": Route(PUBLIC, method="post"),
@@ -192,6 +228,7 @@ def objects(
     )
     return {
         "dossier": dossier,
+        "draft": DossierFactory(procedure=procedure, owner=citizen),
         "attachment": attachment,
         "document": procedure.required_documents.first(),
         "feedback": feedback,
