@@ -19,6 +19,7 @@ from accounts.demo import DEMO_PASSWORD
 DEMO_STEPS: tuple[str, ...] = (
     "accounts.demo.seed",
     "procedures.demo.seed",
+    "dossiers.demo.seed",
     "feedback.demo.seed",
     "dashboard.demo.seed",  # last: recounts what the steps above wrote
 )
@@ -54,3 +55,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
         for login, description in logins:
             self.stdout.write(f"  {login:<40} {description}")
+        if getattr(settings, "STAFF_MFA_REQUIRED", False):
+            self.stdout.write(
+                "Staff accounts must set up an authenticator app at first login "
+                "(STAFF_MFA_REQUIRED is on). To try the staff pages without one, set "
+                "STAFF_MFA_REQUIRED=false in .env (local development only) and restart."
+            )
