@@ -116,10 +116,8 @@ class StatsView(APIView):
                 field=data["field"],
                 procedure=data["procedure"],
             )
-        except selectors.NotInScope:
-            return Response(
-                {"agency": [str(_("No agency has this code."))]}, status=400
-            )
+        except selectors.NotInScope as exc:
+            raise Http404 from exc
         return Response(StatsSerializer(selectors.indicators(filters=filters)).data)
 
 

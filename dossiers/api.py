@@ -108,7 +108,7 @@ def _get_dossier(
     request: Request, reference: str, *, with_history: bool = False
 ) -> Dossier:
     try:
-        if reference.isdigit():
+        if reference.isascii() and reference.isdecimal():
             # Drafts have no code yet; the owner reaches them by id.
             dossier = Dossier.objects.with_related().get(pk=int(reference))
             return (
@@ -146,7 +146,11 @@ def _uploads_from(request: Request, procedure: Procedure) -> list[services.Uploa
     for key, files in request.FILES.lists():
         if key.startswith("document_"):
             suffix = key.removeprefix("document_")
-            document = documents.get(int(suffix)) if suffix.isdigit() else None
+            document = (
+                documents.get(int(suffix))
+                if suffix.isascii() and suffix.isdecimal()
+                else None
+            )
             if document is None:
                 raise exceptions.ValidationError(
                     {key: [_("This document is not part of the procedure.")]}
@@ -164,8 +168,12 @@ def _uploads_from(request: Request, procedure: Procedure) -> list[services.Uploa
     return uploads
 
 
-def _account_by_phone(raw: str) -> User | None:
-    """The citizen account a counter dossier belongs to, when the clerk names one."""
+def _account_by_phone(raw: str, *, national_id: str) -> User | None:
+    """The citizen account a counter dossier belongs to, when the clerk names one.
+
+    A phone number alone proves nothing (anyone can sign up with someone else's
+    number), so the account must also carry the applicant's personal ID number.
+    """
     if not raw.strip():
         return None
     try:
@@ -176,6 +184,17 @@ def _account_by_phone(raw: str) -> User | None:
     if owner is None:
         raise exceptions.ValidationError(
             {"owner_phone": [_("No account uses this mobile number.")]}
+        )
+    if not national_id or owner.national_id != national_id:
+        raise exceptions.ValidationError(
+            {
+                "owner_phone": [
+                    _(
+                        "This account's personal ID number does not match the "
+                        "applicant's, so the dossier cannot be linked to it."
+                    )
+                ]
+            }
         )
     return owner
 
@@ -294,7 +313,9 @@ class DossierListCreateView(APIView):
             if in_scope(user, agency, (CLERK,)):
                 dossier = services.dossier_intake(
                     actor=user,
-                    owner=_account_by_phone(data["owner_phone"]),
+                    owner=_account_by_phone(
+                        data["owner_phone"], national_id=data["applicant_national_id"]
+                    ),
                     procedure=procedure,
                     receiving_agency=agency,
                     applicant=applicant,
@@ -403,6 +424,9 @@ class DossierDocumentDownloadView(APIView):
             raise exceptions.NotFound(
                 _("This document was deleted at the end of its retention period.")
             )
+        record_dossier_access(
+            dossier=dossier, user=request.user, channel="api", ip=client_ip(request)
+        )
         response = FileResponse(
             private_storage().open(attachment.storage_name, "rb"),
             as_attachment=True,

@@ -124,7 +124,11 @@ def personal_data_collect(*, user: User) -> dict[str, Any]:
     feedback = Feedback.objects.filter(
         Q(author=user) | Q(dossier__owner=user)
     ).distinct()
-    sms = SmsMessage.objects.filter(phone=user.phone) if user.phone else []
+    # Only messages about the account's own dossiers: a phone number is not proof of
+    # identity, and SMS bodies carry live links (rating, follow-up).
+    sms = SmsMessage.objects.filter(
+        dossier_id__in=[dossier.pk for dossier in dossiers]
+    ).order_by("id")
     return {
         "generated_at": timezone.now(),
         "profile": _fields(user, _PROFILE_FIELDS),

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import Agency, User
 from dossiers import services
-from dossiers.exceptions import DossierValidationError
+from dossiers.exceptions import DossierError, DossierValidationError
 from dossiers.forms_citizen import DocumentsForm, document_field_name
 from dossiers.models import Dossier
 from dossiers.selectors_citizen import dossier_get_own_draft, dossier_get_owned
@@ -93,6 +93,10 @@ def attach_uploads(
             for field_messages in exc.errors.values():
                 for message in field_messages:
                     form.add_error(name, message)
+        except DossierError as exc:
+            # The virus scanner down, or the dossier changed meanwhile: say so on
+            # the field; files already saved stay saved.
+            form.add_error(name, str(exc.message))
         else:
             saved += 1
     return saved

@@ -29,8 +29,6 @@ from dossiers.data_protection import client_ip, record_dossier_access
 from dossiers.documents import private_storage
 from dossiers.exceptions import (
     DossierError,
-    DossierPermissionError,
-    DossierTransitionError,
     DossierValidationError,
 )
 from dossiers.forms_staff import (
@@ -54,7 +52,7 @@ from dossiers.permissions import (
     is_owner,
     membership_paths,
 )
-from dossiers.presenters import applicant_view
+from dossiers.presenters import applicant_view, handles_dossier
 from dossiers.services.common import action_label
 from procedures.models import Procedure
 from procedures.selectors import CatalogueFilterError, procedure_search
@@ -269,7 +267,7 @@ def _prefill(find: IntakeFindForm) -> tuple[User | None, dict[str, Any]]:
 
 
 def _chosen_procedure(value: Any, agencies: list[Agency]) -> Procedure | None:
-    if not value or not str(value).isdigit():
+    if not value or not (str(value).isascii() and str(value).isdecimal()):
         return None
     found: Procedure | None = (
         _receivable_procedures(agencies)
@@ -332,7 +330,17 @@ def _do_intake(
     if not form.is_valid():
         return None
     data = form.cleaned_data
-    owner = User.objects.filter(phone=data["applicant_phone"], is_active=True).first()
+    # A phone number alone proves nothing (sign-up does not verify it): link the
+    # walk-in dossier to an account only when its personal ID number matches too.
+    owner = (
+        User.objects.filter(
+            phone=data["applicant_phone"],
+            national_id=data["applicant_national_id"],
+            is_active=True,
+        ).first()
+        if data.get("applicant_national_id")
+        else None
+    )
     uploads = [
         services.Upload(
             file=data[name], name=data[name].name or "", required_document=document
@@ -498,9 +506,12 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """After intake or receipt: the receipt to print at once (Mẫu 01)."""
-    dossier = _staff_dossier(request, code)[1]
-    if not slips.slip_available(dossier, 1):
-        raise Http404
+    user, dossier = _staff_dossier(request, code)
+    if not handles_dossier(user, dossier) or not slips.slip_available(dossier, 1):
+        raise Http404  # the receipt prints personal numbers in full
+    record_dossier_access(
+        dossier=dossier, user=user, channel="web", ip=client_ip(request)
+    )
     return render(request, "dossiers/staff/receipt.html", {"dossier": dossier})
 
 
@@ -544,7 +555,8 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     except DossierValidationError as exc:
         _errors_to_form(form, exc)
         return _render_dossier(request, user, dossier, bound=form, status=400)
-    except (DossierTransitionError, DossierPermissionError) as exc:
+    except DossierError as exc:
+        # A race, a role change, or the virus scanner down: a message, not a 500.
         return _conflict(request, dossier, exc.message)
     messages.success(request, _("Done: %(action)s.") % {"action": action_label(action)})
     if action == "receive":
@@ -664,10 +676,13 @@ RUNNERS: dict[str, Runner] = {
 def attachment_download(
     request: HttpRequest, code: str, attachment_id: int
 ) -> FileResponse:
-    dossier = _staff_dossier(request, code)[1]
+    user, dossier = _staff_dossier(request, code)
     attachment = dossier.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
+    if attachment is None or not private_storage().exists(attachment.storage_name):
+        raise Http404  # unknown, or deleted at the end of its retention period
+    record_dossier_access(
+        dossier=dossier, user=user, channel="web", ip=client_ip(request)
+    )
     response = FileResponse(
         private_storage().open(attachment.storage_name, "rb"),
         as_attachment=False,
@@ -690,7 +705,12 @@ def slip(request: HttpRequest, code: str, form: int) -> HttpResponse:
         dossier = selectors.dossier_get_for_user(user=user, code=code)
     except Dossier.DoesNotExist as exc:
         raise Http404 from exc
-    staff = bool(membership_paths(user)) and _staff_can_view(user, dossier)
+    # Slips print personal numbers in full: staff who handle the dossier only.
+    staff = (
+        bool(membership_paths(user))
+        and _staff_can_view(user, dossier)
+        and handles_dossier(user, dossier)
+    )
     allowed = slips.ALL_FORMS if staff else set()
     if is_owner(user, dossier):
         allowed = allowed | slips.OWNER_FORMS
@@ -700,6 +720,10 @@ def slip(request: HttpRequest, code: str, form: int) -> HttpResponse:
         content = slips.render_slip(dossier=dossier, form=form)
     except slips.SlipNotAvailableError as exc:
         raise Http404 from exc
+    if staff and not is_owner(user, dossier):
+        record_dossier_access(
+            dossier=dossier, user=user, channel="web", ip=client_ip(request)
+        )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{slips.slip_filename(dossier, form)}"'

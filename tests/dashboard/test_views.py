@@ -175,7 +175,7 @@ def test_stats_api_scope(client, other_manager, clerk, month, agencies):
     client.force_login(other_manager)
     assert client.get("/api/v1/stats/", MARCH).json()["received"] == 0
     outside = client.get("/api/v1/stats/", {**MARCH, "agency": agencies.justice.code})
-    assert outside.status_code == 400
+    assert outside.status_code == 404  # outside the manager's scope: not found
     client.force_login(clerk)
     assert client.get("/api/v1/stats/", MARCH).status_code == 404
     client.logout()

@@ -87,6 +87,8 @@ def test_clerk_intake_creates_a_received_dossier(clerk, draft_payload):
 
 
 def test_clerk_intake_can_link_the_citizen_account(clerk, citizen, draft_payload):
+    citizen.national_id = draft_payload["applicant_national_id"]
+    citizen.save(update_fields=["national_id"])
     response = client_for(clerk).post(
         "/api/v1/dossiers/",
         {**draft_payload, "owner_phone": citizen.phone},
@@ -105,6 +107,20 @@ def test_clerk_intake_can_link_the_citizen_account(clerk, citizen, draft_payload
     assert unknown.status_code == 400
     assert "owner_phone" in unknown.json()
     assert Dossier.objects.count() == 1
+
+
+def test_a_phone_alone_does_not_link_a_counter_dossier_to_an_account(
+    clerk, stranger, draft_payload
+):
+    """Anyone can sign up with someone else's number: the ID number must match too."""
+    response = client_for(clerk).post(
+        "/api/v1/dossiers/",
+        {**draft_payload, "owner_phone": stranger.phone},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "owner_phone" in response.json()
+    assert not Dossier.objects.exists()
 
 
 def test_staff_of_another_role_cannot_intake(specialist, draft_payload):

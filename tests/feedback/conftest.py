@@ -19,6 +19,7 @@ from tests.dossiers.factories import (
     ProcedureFactory,
     RequiredDocumentFactory,
 )
+from tests.notifications.factories import seed_templates
 from worktime.calendar import clear_calendar_cache
 
 
@@ -35,6 +36,18 @@ def _fresh_calendar(settings) -> Iterator[None]:
     clear_calendar_cache()
     yield
     clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def _sms_templates(request: pytest.FixtureRequest) -> None:
+    """Put the seeded SMS templates back for database tests.
+
+    Transactional tests elsewhere (the integration suite) empty every table, data
+    migrations included; with pytest-xdist such a test may run earlier in the same
+    worker, so tests that expect a message must not rely on the migration's rows.
+    """
+    if request.node.get_closest_marker("django_db") is not None:
+        seed_templates()
 
 
 @pytest.fixture(autouse=True)

@@ -5,10 +5,14 @@ import importlib
 from notifications.models import SmsTemplate
 
 SEED = importlib.import_module("notifications.migrations.0002_seed_templates")
+FEEDBACK_SEED = importlib.import_module(
+    "notifications.migrations.0003_feedback_answered_event"
+)
 
 
 def seed_templates() -> None:
-    """Put the migration's nine templates back.
+    """Put the migrations' templates back (the nine dossier events and the answer
+    to a citizen's feedback).
 
     Transactional tests (the integration suite) empty every table, data migrations
     included, so tests that need the seeded wording restore it themselves.
@@ -24,3 +28,6 @@ def seed_templates() -> None:
                 "accented": False,
             },
         )
+    SmsTemplate.objects.get_or_create(
+        event="feedback_answered", defaults={"body": FEEDBACK_SEED.BODY}
+    )

@@ -38,16 +38,20 @@ def citizen_data(make_dossier, actors, citizen, other_citizen):
         source="sms",
     )
     DossierAccess.objects.create(dossier=returned, user=actors.clerk, channel="api")
-    for phone, key in ((citizen.phone, "mine"), ("+84900000001", "theirs")):
+    theirs = make_dossier(owner=other_citizen, applicant_name="Trần Thị Bình")
+    # "theirs" went to the citizen's number too (a walk-in under the same phone), but
+    # a phone match is no proof of identity: only the own dossier's SMS is exported.
+    for dossier, key in ((returned, "mine"), (theirs, "theirs")):
         SmsMessage.objects.create(
-            phone=phone,
+            phone=citizen.phone,
             body=f"Tin nhan {key}",
             event="returned",
             idempotency_key=key,
+            dossier_id=dossier.pk,
+            dossier_code=dossier.code or "",
             queued_at=timezone.now(),
             next_attempt_at=timezone.now(),
         )
-    theirs = make_dossier(owner=other_citizen, applicant_name="Trần Thị Bình")
     return mine, attachment, returned, theirs
 
 
@@ -92,4 +96,5 @@ def test_another_citizen_gets_only_their_own(client, other_citizen, citizen_data
     client.force_login(other_citizen)
     data = json.loads(client.get(URL, {"format": "json"}).content)
     assert [d["id"] for d in data["dossiers"]] == [citizen_data[3].pk]
-    assert data["sms_messages"] == []
+    # Only the message about their own dossier, though it went to another number.
+    assert [m["body"] for m in data["sms_messages"]] == ["Tin nhan theirs"]
