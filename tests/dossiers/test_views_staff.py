@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from dossiers.models import Apology, Dossier, DossierEvent, PaymentRequest, Result
+from dossiers.models import (
+    Apology,
+    Dossier,
+    DossierAccess,
+    DossierEvent,
+    PaymentRequest,
+    Result,
+)
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.dossiers.factories import PDF_BYTES, DossierFactory, ProcedureFactory
 
@@ -775,3 +782,46 @@ def test_two_clerks_clicking_at_once_one_wins_the_other_gets_a_message(
     assert "Không thể" in loser or "đã thay đổi" in loser, loser
     assert DossierEvent.objects.filter(dossier=dossier, action="receive").count() == 1
     assert fresh(dossier).state == S.RECEIVED
+
+
+def test_a_phone_alone_does_not_link_a_walk_in_to_an_account(
+    client, actors, procedure, mandatory_document
+):
+    """Anyone may sign up with someone else's number: the ID number must match too."""
+    actors.owner.phone = "+84911222333"
+    actors.owner.save()
+    client.force_login(actors.clerk)
+    client.post(
+        INTAKE,
+        {
+            "procedure": procedure.pk,
+            "receiving_agency": procedure.receiving_agencies.get().pk,
+            "channel": Dossier.Channel.COUNTER,
+            "applicant_name": "Người Khác",
+            "consent": "on",
+            "applicant_phone": "0911 222 333",
+            "applicant_national_id": "022199000777",
+            f"document_{mandatory_document.pk}": pdf("tờ khai.pdf"),
+        },
+    )
+    assert Dossier.objects.get().owner is None
+
+
+def test_slips_and_receipt_print_full_numbers_only_for_those_handling_the_dossier(
+    client, actors, make_dossier
+):
+    dossier = make_dossier(received=True)
+    client.force_login(actors.manager)
+    assert client.get(page_url(dossier)).status_code == 200  # masked view
+    for url in (
+        reverse("dossiers:slip", args=[dossier.code, 1]),
+        reverse("dossiers:staff-receipt", args=[dossier.code]),
+    ):
+        assert client.get(url).status_code == 404, url
+    client.force_login(actors.clerk)
+    before = DossierAccess.objects.filter(dossier=dossier, user=actors.clerk).count()
+    assert (
+        client.get(reverse("dossiers:slip", args=[dossier.code, 1])).status_code == 200
+    )
+    after = DossierAccess.objects.filter(dossier=dossier, user=actors.clerk).count()
+    assert after == before + 1  # printing a slip is an access the citizen can see
