@@ -7,6 +7,7 @@ extra tries. Wrong code and wrong phone read the same, so codes cannot be probed
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Any
 
@@ -36,6 +37,24 @@ class LookupPageThrottle(SimpleRateThrottle):
         }
 
 
+class LookupPageCodeThrottle(SimpleRateThrottle):
+    """The API's per-code bucket (dossiers.api.LookupCodeThrottle): lookups of one
+    dossier code from all addresses together, so that many machines cannot share out
+    the guessing of the applicant's phone number through this page."""
+
+    scope = "lookup_code"
+
+    def allow(self, request: HttpRequest) -> bool:
+        return self.allow_request(request, None)  # type: ignore[arg-type]
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        code = "".join(str(request.POST.get("code", "")).split()).upper()
+        if not code:
+            return None
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     # The QR code on the receipt (Mẫu 01) links here with ?code=; the phone is still
@@ -46,8 +65,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "found": None}
     if request.method != "POST":
         return render(request, "dossiers/public/lookup.html", context)
-    throttle = LookupPageThrottle()
-    if not throttle.allow(request):
+    # Per connection first, then per dossier code from all connections together.
+    throttle: LookupPageThrottle | LookupPageCodeThrottle = LookupPageThrottle()
+    allowed = throttle.allow(request)
+    if allowed:
+        throttle = LookupPageCodeThrottle()
+        allowed = throttle.allow(request)
+    if not allowed:
         wait = math.ceil(throttle.wait() or 60)
         form.is_valid()
         context["throttled"] = _(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.documents import private_storage
 from dossiers.models import Dossier, DossierState, SupplementRequest
-from dossiers.views.public import LookupPageThrottle
+from dossiers.views.public import LookupPageCodeThrottle, LookupPageThrottle
 from notifications.constants import SmsEvent, SmsStatus
 from notifications.models import SmsMessage
 from procedures.models import Procedure
@@ -879,3 +879,26 @@ def test_owner_downloads_the_receipt_from_the_dossier_page(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_one_code_cannot_be_guessed_from_many_addresses(
+    lookup_client, received_dossier, monkeypatch
+):
+    monkeypatch.setattr(
+        LookupPageCodeThrottle, "THROTTLE_RATES", {"lookup_code": "3/hour"}
+    )
+    url = reverse("dossiers:lookup")
+    for i in range(3):
+        response = lookup_client.post(
+            url,
+            {"code": received_dossier.code, "phone": f"091234{i:04d}"},
+            REMOTE_ADDR=f"203.0.113.{i + 1}",
+        )
+        assert response.status_code == 200
+    blocked = lookup_client.post(
+        url,
+        {"code": received_dossier.code, "phone": "0912345678"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert blocked.status_code == 429
+    assert "Đã tiếp nhận" not in blocked.content.decode()
