@@ -15,6 +15,10 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.models import Agency, Membership, User
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
+from tests.log_scan import (  # noqa: F401 - hooks: no full phone/ID number in any log
+    pytest_sessionfinish,
+    pytest_sessionstart,
+)
 from worktime.calendar import clear_calendar_cache
 
 
