@@ -8,3 +8,6 @@ def test_the_log_scan_catches_full_numbers_and_lets_masked_ones_pass():
     assert not offending_lines(['{"message": "SMS to +8491***678"}'])
     assert not offending_lines(['{"message": "CCCD 022******345"}'])
     assert not offending_lines(['{"message": "000.00.01.H49-261128-0001"}'])
+    # hexadecimal request and task ids may hold long runs of digits
+    assert not offending_lines(['{"request_id": "74b639d0d014462789356a57b7c5f9ac"}'])
+    assert not offending_lines(["task 1c2d3e4f-0a0b-4c4d-8e8f-014462789356 done"])
