@@ -254,14 +254,15 @@ def dossier_confirm_payment(*, dossier: Dossier, actor: User) -> Dossier:
     return dossier
 
 
-@transaction.atomic
-def dossier_stop(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
-    """The leader stops processing with a written reason (notice of stop)."""
+def _end_with_reason(
+    *, dossier: Dossier, actor: User, action: str, reason: str, notice: str
+) -> Dossier:
+    """Stop or withdrawal: a written reason, open pauses closed, the clock ended."""
     dossier = lock_dossier(dossier=dossier)
-    check_action(dossier=dossier, actor=actor, action="stop")
+    check_action(dossier=dossier, actor=actor, action=action)
     reason = require_reason(reason)
     from_state = dossier.state
-    dossier.stop(reason=reason)
+    getattr(dossier, action)(reason=reason)
     assert dossier.finished_at is not None  # noqa: S101 - set by the transition
     _close_open_pauses(dossier=dossier, at=dossier.finished_at)
     mark_finished(dossier=dossier)
@@ -269,35 +270,36 @@ def dossier_stop(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
     record_event(
         dossier=dossier,
         actor=actor,
-        action="stop",
+        action=action,
         from_state=from_state,
         reason=reason,
     )
-    notify(dossier=dossier, event=DossierNotice.STOPPED, extra={"reason": reason})
+    notify(dossier=dossier, event=notice, extra={"reason": reason})
     return dossier
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
+    """The leader stops processing with a written reason (notice of stop)."""
+    return _end_with_reason(
+        dossier=dossier,
+        actor=actor,
+        action="stop",
+        reason=reason,
+        notice=DossierNotice.STOPPED,
+    )
 
 
 @transaction.atomic
 def dossier_withdraw(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
     """Withdrawal at the applicant's request (recorded by a clerk once received)."""
-    dossier = lock_dossier(dossier=dossier)
-    check_action(dossier=dossier, actor=actor, action="withdraw")
-    reason = require_reason(reason)
-    from_state = dossier.state
-    dossier.withdraw(reason=reason)
-    assert dossier.finished_at is not None  # noqa: S101 - set by the transition
-    _close_open_pauses(dossier=dossier, at=dossier.finished_at)
-    mark_finished(dossier=dossier)
-    save_transition(dossier=dossier)
-    record_event(
+    return _end_with_reason(
         dossier=dossier,
         actor=actor,
         action="withdraw",
-        from_state=from_state,
         reason=reason,
+        notice=DossierNotice.WITHDRAWN,
     )
-    notify(dossier=dossier, event=DossierNotice.WITHDRAWN, extra={"reason": reason})
-    return dossier
 
 
 @transaction.atomic
