@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
-SERVICES = eval "$$(scripts/services.sh up)"
+# The assignment fails the recipe when the bring-up fails (eval alone would not).
+SERVICES = services_env="$$(scripts/services.sh up)"; eval "$$services_env"
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck messages messages-update bench bench-quick services-down clean venv

@@ -57,17 +57,32 @@ pg_bin() {
 pg_run() {
   if [ "$(id -u)" -eq 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
+  fi
+}
+
+# As root, PostgreSQL runs as the "postgres" user, which must be able to reach its
+# data folder. A checkout under a private folder (mktemp -d is mode 700) is out of its
+# reach: the cluster then lives in a folder of its own under /var/lib/postgresql,
+# named after this checkout, still never another cluster's.
+choose_pg_data() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+  mkdir -p "$STATE"
+  chmod 755 "$STATE"
+  if ! runuser -u postgres -- test -x "$STATE"; then
+    PG_DATA="/var/lib/postgresql/portal-dev/$(printf %s "$ROOT" | sha1sum | cut -c1-12)/pg"
+    mkdir -p "$(dirname "$PG_DATA")"
+    chown postgres "$(dirname "$PG_DATA")"
   fi
 }
 
 pg_up() {
   local bin
   bin="$(pg_bin)"
-  mkdir -p "$STATE"
-  if [ "$(id -u)" -eq 0 ]; then chmod 755 "$STATE"; fi
+  choose_pg_data
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
     log "initialising a private PostgreSQL cluster in $PG_DATA"
     mkdir -p "$PG_DATA"
@@ -126,6 +141,7 @@ up() {
 }
 
 down() {
+  choose_pg_data
   if [ -s "$PG_DATA/PG_VERSION" ]; then
     pg_run "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast stop >&2 || true
   fi
