@@ -206,6 +206,10 @@ LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Cổng Dịch vụ công")
+# A code typed as the 30-second window turns over, or read off a phone whose clock
+# is a few seconds out, is still accepted (RFC 6238 §5.2 recommends one step back);
+# allauth's replay protection covers the widened window.
+MFA_TOTP_TOLERANCE = env.int("MFA_TOTP_TOLERANCE", default=1)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

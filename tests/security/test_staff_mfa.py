@@ -89,6 +89,35 @@ def test_login_with_password_then_totp_lets_the_clerk_act(
     assert response.json()["state"] == "refused"
 
 
+@pytest.mark.parametrize(
+    ("windows_back", "accepted"), [(0, True), (1, True), (2, False)]
+)
+def test_a_code_typed_as_the_window_turns_over_is_accepted_an_older_one_is_not(
+    client, clerk, windows_back, accepted
+):
+    """The code on the phone was right when the clerk started typing; a code two
+    windows old (a minute or more) is refused."""
+    secret = generate_totp_secret()
+    TOTP.activate(clerk, secret)
+    # Two seconds into a window, so "now" and "30 s ago" are distinct windows.
+    now = (int(time.time()) // 30 + 1) * 30 + 2
+    with time_machine.travel(now, tick=False):
+        assert log_in(client, clerk.email, PASSWORD)["Location"] == reverse(
+            "mfa_authenticate"
+        )
+        response = client.post(
+            reverse("mfa_authenticate"),
+            {"code": totp_code(secret, at=now - 30 * windows_back)},
+        )
+    if accepted:
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(clerk.pk)
+    else:
+        assert response.status_code == 200
+        assert "Mã xác thực không đúng." in response.content.decode()
+        assert "_auth_user_id" not in client.session
+
+
 # allauth announces the activation from transaction.on_commit: a real commit.
 @pytest.mark.django_db(transaction=True)
 def test_turning_the_authenticator_on_verifies_the_current_session(client, clerk):
