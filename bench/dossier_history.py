@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -338,6 +339,7 @@ def step_dossier_history(  # noqa: C901, PLR0912, PLR0915
     sequence: dict[tuple[int, dt.date], int] = {}
     writer = _Writer()
     ids = allocate_ids(cursor, "dossiers_dossier", size)
+    loop_started = time.perf_counter()
     for number, pk in enumerate(ids):
         procedure, legal_days, competent, _field = rng.choice(procedures)
         commune = agencies[competent][1] == "commune"
@@ -628,9 +630,18 @@ def step_dossier_history(  # noqa: C901, PLR0912, PLR0915
                 counts[written_table] = counts.get(written_table, 0) + written
     for written_table, written in writer.flush(cursor).items():
         counts[written_table] = counts.get(written_table, 0) + written
+    _phase("histories written", loop_started)
+    started = time.perf_counter()
     counts["dashboard_dailydossierrollup"] = _fill_rollups(cursor)
+    _phase("rollups filled", started)
+    started = time.perf_counter()
     counts["dashboard_dailyopensnapshot"] = _fill_snapshots(cursor, first_day, now)
+    _phase("snapshots filled", started)
     return counts
+
+
+def _phase(what: str, started: float) -> None:
+    print(f"[generate]   {what} in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 _ROLLUP_SQL = """
