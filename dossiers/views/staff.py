@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -62,6 +64,88 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 20
 PROCEDURE_CHOICES_LIMIT = 50
+# The console counts a queue no further than this ("999+"): the figure says how much
+# work waits, the dashboard gives exact totals.
+QUEUE_COUNT_CAP = 999
+# A list longer than this shows "more than 10,000 dossiers" and pages up to there;
+# search and filters narrow it.
+LIST_COUNT_CAP = 10_000
+
+
+class CappedPage(Page):  # type: ignore[type-arg]
+    """A page of a list longer than the cap: whether a next page exists is read
+    from the rows themselves (one more than the page holds), not from a total."""
+
+    def __init__(self, rows: list[Any], number: int, paginator: Any, *, more: bool):
+        super().__init__(rows, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts no further than `cap` + 1 rows (see capped_count). Below the cap it is
+    Django's paginator; above it, pages go on as long as there are rows, and the
+    page says "more than cap" instead of a total."""
+
+    # An OFFSET beyond this is past the end of any list (and of PostgreSQL's bigint).
+    max_offset = 2**31
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = object_list
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        return selectors.capped_count(self.rows, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    def validate_number(self, number: Any) -> int:
+        if not self.capped:
+            return int(super().validate_number(number))
+        try:
+            value = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(number) from error
+        if value < 1:
+            raise EmptyPage(number)
+        return value
+
+    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = (
+            list(self.rows[bottom : bottom + self.per_page + 1])
+            if bottom < self.max_offset
+            else []
+        )
+        if not rows and number > 1:
+            raise EmptyPage(number)
+        return CappedPage(
+            rows[: self.per_page],
+            number,
+            self,
+            more=len(rows) > self.per_page,
+        )
+
+    def get_page(self, number: Any) -> Page:  # type: ignore[type-arg]
+        if not self.capped:
+            return super().get_page(number)
+        try:
+            return self.page(number)
+        except (PageNotAnInteger, EmptyPage):
+            # No total to go to the last page of: the first page instead.
+            return self.page(1)
 
 
 def _user(request: HttpRequest) -> User:
@@ -152,7 +236,7 @@ QUEUES: tuple[Queue, ...] = (
         "all",
         gettext_lazy("All dossiers of my agencies"),
         None,
-        selectors.dossier_staff_scope,
+        selectors.queue_all,
     ),
 )
 
@@ -184,8 +268,11 @@ def console(request: HttpRequest) -> HttpResponse:
             dossiers = dossiers.filter(state=data["state"])
         if data["deadline"]:
             dossiers = dossiers.filter(deadline_status=data["deadline"])
-    counts = {q.slug: q.select(user=user).count() for q in queues}
-    paginator = Paginator(dossiers, PAGE_SIZE)
+    counts = {
+        q.slug: selectors.capped_count(q.select(user=user), QUEUE_COUNT_CAP)
+        for q in queues
+    }
+    paginator = CappedPaginator(dossiers, PAGE_SIZE, cap=LIST_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -193,7 +280,16 @@ def console(request: HttpRequest) -> HttpResponse:
         request,
         "dossiers/staff/console.html",
         {
-            "queues": [(q, counts[q.slug]) for q in queues],
+            "queues": [
+                (
+                    q,
+                    f"{QUEUE_COUNT_CAP}+"
+                    if counts[q.slug] > QUEUE_COUNT_CAP
+                    else str(counts[q.slug]),
+                )
+                for q in queues
+            ],
+            "list_cap": number_format(LIST_COUNT_CAP, force_grouping=True),
             "current": current,
             "form": form,
             "page": page,
