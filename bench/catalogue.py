@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import Agency
+from procedures.catalogue_choices import bump_catalogue_choices_version
 from procedures.models import Fee, Field, Procedure, RequiredDocument
 
 VERBS = (
@@ -189,4 +190,6 @@ def generate_catalogue(*, size: int = 10_000, seed: int = 1, batch: int = 2_000)
             for procedure in procedures
             if rng.random() < 0.6
         )
+    # bulk_create sends no signals: the catalogue's cached filter choices.
+    transaction.on_commit(bump_catalogue_choices_version)
     return size

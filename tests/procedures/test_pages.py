@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -135,13 +136,50 @@ def test_list_page_query_count_does_not_grow(
     client, agencies, django_assert_num_queries
 ):
     ProcedureFactory.create_batch(3, competent_agency=agencies.justice)
-    client.get(CATALOGUE, {"q": "thu tuc"})  # warm the session and content types
-    # form choices (2), exact-or-fuzzy check, count, page rows
-    with django_assert_num_queries(5):
+    # Warms the session, the content types and the cached filter choices.
+    client.get(CATALOGUE, {"q": "thu tuc"})
+    # exact-or-fuzzy check, the page's rows with the total (COUNT(*) OVER ())
+    with django_assert_num_queries(2):
         client.get(CATALOGUE, {"q": "thu tuc"})
+    with django_assert_num_queries(2):  # a typo: the same two queries
+        client.get(CATALOGUE, {"q": "thu tucc"})
+    with django_assert_num_queries(2):  # no query: count, rows
+        client.get(CATALOGUE)
     ProcedureFactory.create_batch(30, competent_agency=agencies.construction)
-    with django_assert_num_queries(5):
-        client.get(CATALOGUE, {"q": "thu tuc"})
+    with django_assert_num_queries(2):
+        page = client.get(CATALOGUE, {"q": "thu tuc", "page": 2})
+    assert page.content.decode().count('class="procedure-item"') == 13
+    with django_assert_num_queries(2):
+        client.get(CATALOGUE)
+    field = Procedure.objects.select_related("field").first().field.code
+    with django_assert_num_queries(3):  # the field is checked, then count, rows
+        client.get(CATALOGUE, {"field": field})
+
+
+@pytest.mark.parametrize("q", ["thu tuc", "thu tucc"])
+def test_a_text_search_counts_and_pages_exactly(client, agencies, q):
+    """The total comes with the page's rows; it must be the API's exact count on
+    every page, and a page past the end is still an empty page."""
+    ProcedureFactory.create_batch(45, competent_agency=agencies.justice)
+    ProcedureFactory(name="Cấp giấy phép xây dựng", national_code="1.009999")
+    total = client.get("/api/v1/procedures/", {"q": q}).json()["count"]
+    assert 0 < total < 46
+    names = []
+    for number in (1, 2, 3):
+        html = client.get(CATALOGUE, {"q": q, "page": number}).content.decode()
+        assert f"{total} thủ tục" in html
+        names += re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', html)
+    assert len(names) == len(set(names)) == total
+    assert "Cấp giấy phép xây dựng" not in names
+    past = client.get(CATALOGUE, {"q": q, "page": 4})
+    assert past.status_code == 200
+    assert 'class="procedure-item"' not in past.content.decode()
+
+
+def test_a_text_search_without_match_says_so(client, birth):
+    html = client.get(CATALOGUE, {"q": "zzzz qqqq"}).content.decode()
+    assert "0 thủ tục" in html
+    assert 'class="procedure-item"' not in html
 
 
 def test_the_procedure_page_has_what_a_citizen_needs(client, birth):
