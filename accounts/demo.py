@@ -1,6 +1,7 @@
 """Demo data for Quảng Ninh (H49): its agencies, staff for every role and a citizen.
 
-Idempotent: running it again updates the same rows. Never used in production.
+Idempotent: running it again updates the same rows, and a demo login whose agency or
+role changed here ends with only its new membership. Never used in production.
 """
 
 from __future__ import annotations
@@ -131,6 +132,12 @@ AGENCIES: tuple[DemoAgency, ...] = (
     ),
 )
 
+#: The department of the main specialist and leader logins (chuyenvien@, lanhdao@):
+#: Sở Tài chính, the department with the most province-level procedures of the
+#: catalogue (business registration, received at the one-stop centre), so the demo
+#: dossiers give both logins work in their queues.
+MAIN_DEPARTMENT = "000.00.13.H49"
+
 # (email, full name, phone, agency code, role)
 STAFF: tuple[tuple[str, str, str, str, str], ...] = (
     (
@@ -158,14 +165,14 @@ STAFF: tuple[tuple[str, str, str, str, str], ...] = (
         "chuyenvien@demo.quangninh.vn",
         "Lê Thị Chuyên Viên",
         "0912000004",
-        "000.00.15.H49",
+        MAIN_DEPARTMENT,
         Membership.Role.SPECIALIST,
     ),
     (
         "lanhdao@demo.quangninh.vn",
         "Phạm Văn Lãnh Đạo",
         "0912000005",
-        "000.00.15.H49",
+        MAIN_DEPARTMENT,
         Membership.Role.LEADER,
     ),
     (
@@ -199,9 +206,13 @@ def seed() -> list[tuple[str, str]]:
         user.is_staff = role == Membership.Role.ADMIN
         user.is_superuser = role == Membership.Role.ADMIN
         user.save(update_fields=["is_staff", "is_superuser"])
-        Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             user=user, agency=by_code[agency_code], role=role
         )
+        # A demo login holds exactly its role above: when a login moves (the
+        # specialist and leader left Sở Tư pháp), a database seeded before loses
+        # the old membership instead of keeping both.
+        user.memberships.exclude(pk=membership.pk).delete()
         logins.append(
             (email, f"{Membership.Role(role).label} · {by_code[agency_code].name}")
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from accounts.demo import MAIN_DEPARTMENT
 from accounts.models import Agency, User
 from dossiers.models import Dossier
 from feedback import services
@@ -16,17 +17,20 @@ from feedback.models import Feedback, Rating, RatingValue
 
 MANAGER_EMAIL = "quanly@demo.quangninh.vn"
 SPECIALIST_EMAIL = "chuyenvien@demo.quangninh.vn"
-JUSTICE = "000.00.15.H49"
+#: The specialist's own department (Sở Tài chính): items are assigned to them there.
+AGENCY = MAIN_DEPARTMENT
 # (title, content, stage)
 ITEMS = (
     (
-        "Niêm yết thủ tục cấp phiếu lý lịch tư pháp chưa cập nhật",
-        "Bảng niêm yết tại quầy vẫn ghi lệ phí cũ, khác với trên Cổng dịch vụ công.",
+        "Niêm yết thủ tục đăng ký thành lập doanh nghiệp chưa cập nhật",
+        "Bảng niêm yết tại quầy vẫn ghi cơ quan giải quyết là Sở Kế hoạch và Đầu tư "
+        "và mức lệ phí cũ, khác với thông tin trên Cổng dịch vụ công.",
         "published",
     ),
     (
         "Đề nghị bổ sung hướng dẫn nộp hồ sơ trực tuyến",
-        "Tôi không biết cần chụp giấy tờ nào khi nộp hồ sơ trực tuyến.",
+        "Tôi không biết cần chụp những giấy tờ nào khi nộp hồ sơ đăng ký thành lập "
+        "công ty trực tuyến.",
         "assigned",
     ),
     (
@@ -46,7 +50,7 @@ RATING_CYCLE = (
 
 @transaction.atomic
 def seed() -> list[tuple[str, str]]:
-    agency = Agency.objects.filter(code=JUSTICE).first()
+    agency = Agency.objects.filter(code=AGENCY).first()
     manager = User.objects.filter(email=MANAGER_EMAIL).first()
     specialist = User.objects.filter(email=SPECIALIST_EMAIL).first()
     if agency is None or manager is None or specialist is None:
@@ -78,8 +82,10 @@ def seed() -> list[tuple[str, str]]:
             services.feedback_answer(
                 feedback=feedback,
                 actor=specialist,
-                answer="Sở Tư pháp đã cập nhật bảng niêm yết theo quy định hiện hành. "
-                "Xin cảm ơn Ông/Bà đã phản ánh.",
+                answer="Sở Tài chính đã cập nhật bảng niêm yết thủ tục đăng ký doanh "
+                "nghiệp theo quy định hiện hành; nhiệm vụ đăng ký doanh nghiệp của Sở "
+                "Kế hoạch và Đầu tư trước đây nay do Sở Tài chính thực hiện. Xin cảm ơn "
+                "Ông/Bà đã phản ánh.",
             )
             services.feedback_publish(feedback=feedback, actor=manager, publish=True)
     _seed_ratings()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import Membership, User
-from dossiers import demo, services
+from dossiers import demo, selectors, services
 from dossiers.documents import private_storage, sniff
 from dossiers.exceptions import DossierPermissionError
 from dossiers.models import Apology, Attachment, Dossier, DossierEvent, DossierState
@@ -21,6 +21,7 @@ from dossiers.permissions import can_act
 from feedback.models import Rating
 from notifications.models import SmsMessage
 from procedures import demo as procedures_demo
+from procedures.models import Procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +213,87 @@ def test_step_runs_while_staff_need_a_second_factor(demo_base, settings) -> None
             reason="Thiếu bản sao",
             items_text="Bản sao có chứng thực",
         )
+
+
+MAIN_SPECIALIST = "chuyenvien@demo.quangninh.vn"
+MAIN_LEADER = "lanhdao@demo.quangninh.vn"
+#: Enough dossiers for the main department to have some in every stage.
+WIDER = 100
+
+
+def test_main_logins_do_their_departments_work(demo_base) -> None:
+    """chuyenvien@ and lanhdao@ are the specialist and leader of a department with
+    province-level procedures: they get its dossiers, no generated colleague."""
+    department = accounts_demo.MAIN_DEPARTMENT
+    procedures = list(
+        Procedure.objects.published().filter(competent_agency__code=department)
+    )
+    assert procedures, "the main logins' department must have procedures"
+
+    logins = demo.seed(size=WIDER)
+
+    slug = department.removesuffix(".H49").replace(".", "-")
+    assert not User.objects.filter(email__contains=f".{slug}@").exists()
+    assert not any(slug in login for login, _description in logins)
+    ours = Dossier.objects.filter(procedure__competent_agency__code=department)
+    assigned = set(
+        ours.exclude(assigned_specialist=None).values_list(
+            "assigned_specialist__email", flat=True
+        )
+    )
+    assert assigned == {MAIN_SPECIALIST}
+    signers = set(
+        ours.exclude(result__approved_by=None).values_list(
+            "result__approved_by__email", flat=True
+        )
+    )
+    assert signers == {MAIN_LEADER}
+
+
+def test_a_database_seeded_before_the_move_keeps_working(
+    demo_base, monkeypatch
+) -> None:
+    """Seeded when chuyenvien@ and lanhdao@ were Sở Tư pháp's: their new department's
+    dossiers went to generated staff. Seeding again moves the two logins (one
+    membership each), adds no dossier and still lists the generated colleagues."""
+    department = accounts_demo.MAIN_DEPARTMENT
+    old_staff = tuple(
+        (email, name, phone, "000.00.15.H49", role)
+        if email in (MAIN_SPECIALIST, MAIN_LEADER)
+        else (email, name, phone, code, role)
+        for email, name, phone, code, role in accounts_demo.STAFF
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(accounts_demo, "STAFF", old_staff)
+        patch.setattr(demo, "STAFF", old_staff)
+        accounts_demo.seed()
+        demo.seed(size=WIDER)
+    dossiers = Dossier.objects.count()
+    slug = department.removesuffix(".H49").replace(".", "-")
+    generated_leader = User.objects.get(email=f"lanhdao.{slug}@demo.quangninh.vn")
+
+    accounts_demo.seed()
+    logins = demo.seed(size=SMALL)
+
+    assert Dossier.objects.count() == dossiers
+    for email, role in (
+        (MAIN_SPECIALIST, Membership.Role.SPECIALIST),
+        (MAIN_LEADER, Membership.Role.LEADER),
+    ):
+        assert list(
+            Membership.objects.filter(user__email=email).values_list(
+                "agency__code", "role"
+            )
+        ) == [(department, role)]
+    assert any(
+        login == f"{{chuyenvien,lanhdao}}.{slug}@demo.quangninh.vn"
+        for login, _description in logins
+    )
+    # The leader's queues are the department's, whoever proposed.
+    leader = User.objects.get(email=MAIN_LEADER)
+    scope = set(selectors.dossier_staff_scope(user=leader))
+    assert scope
+    assert scope == set(selectors.dossier_staff_scope(user=generated_leader))
+    assert list(selectors.queue_to_approve(user=leader)) == list(
+        selectors.queue_to_approve(user=generated_leader)
+    )
