@@ -22,6 +22,7 @@ from feedback.models import Rating
 from notifications.models import SmsMessage
 from procedures import demo as procedures_demo
 from procedures.models import Procedure
+from tests.notifications.factories import seed_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,9 @@ SMALL = 30
 
 @pytest.fixture
 def demo_base() -> None:
+    # `migrate` seeds the SMS wording before seed_demo runs; a transactional test
+    # earlier in this worker may have emptied that table.
+    seed_templates()
     accounts_demo.seed()
     procedures_demo.seed()
 
