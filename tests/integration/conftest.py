@@ -13,6 +13,8 @@ from typing import BinaryIO
 
 import pytest
 from django.conf import settings
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from portal.celery import app as celery_app
 
@@ -67,9 +69,15 @@ class Worker:
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            replies = celery_app.control.ping(
-                destination=[f"{self.queue}@{os.uname()[1]}"], timeout=0.5
-            )
+            try:
+                replies = celery_app.control.ping(
+                    destination=[f"{self.queue}@{os.uname()[1]}"], timeout=0.5
+                )
+            except (RedisError, OperationalError, OSError):
+                # A pooled connection to a broker that was restarted is closed by
+                # the server on first use; the next ping opens a fresh one.
+                replies = []
+                time.sleep(0.2)
             if replies:
                 return
             if self.process.poll() is not None:
