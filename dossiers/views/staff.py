@@ -67,8 +67,8 @@ PROCEDURE_CHOICES_LIMIT = 50
 # The console counts a queue no further than this ("999+"): the figure says how much
 # work waits, the dashboard gives exact totals.
 QUEUE_COUNT_CAP = 999
-# A list longer than this shows "more than 10,000 dossiers" and pages up to there;
-# search and filters narrow it.
+# A list longer than this says "more than 10,000 dossiers" instead of a total and
+# pages on while there are rows; search and filters narrow it.
 LIST_COUNT_CAP = 10_000
 
 
