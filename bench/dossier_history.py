@@ -3,9 +3,9 @@ events, pauses, supplement requests, apologies, results and ratings, written wit
 COPY, then the dashboard rollups and end-of-day snapshots filled from those rows with
 the same set-based SQL the rebuild would run, so the dashboards read consistent data.
 
-Register with `STEPS.append(step_dossier_history)` (bench/generate.py does). The step
-creates a catalogue of procedures first when none exists (no catalogue step on this
-branch). Times use the real working calendar (office hours, weekends, holidays).
+Registered after `step_catalogue` in bench/generate.py, whose procedures the dossiers
+are filed under. Times use the real working calendar (office hours, weekends,
+holidays).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from bench.generate import FIELDS, _full_name, allocate_ids, copy_rows
+from bench.generate import _full_name, allocate_ids, copy_rows
 
 BATCH = 50_000
 HISTORY_DAYS = 730
@@ -40,84 +40,6 @@ def _tz() -> Any:
     from django.utils import timezone  # noqa: PLC0415
 
     return timezone.get_default_timezone()
-
-
-def _ensure_procedures(cursor: Any, size: int, rng: random.Random) -> int:
-    cursor.execute("SELECT count(*) FROM procedures_procedure")
-    if cursor.fetchone()[0]:
-        return 0
-    cursor.execute(
-        "SELECT id FROM accounts_agency WHERE kind = 'department' AND parent_id = "
-        "(SELECT id FROM accounts_agency WHERE parent_id IS NULL LIMIT 1)"
-    )
-    departments = [row[0] for row in cursor.fetchall()]
-    cursor.execute("SELECT id FROM accounts_agency WHERE kind = 'commune'")
-    communes = [row[0] for row in cursor.fetchall()]
-    cursor.execute("SELECT id, code FROM procedures_field ORDER BY id")
-    fields = cursor.fetchall()
-    count = max(200, min(10_000, size // 100))
-    now = _now()
-    rows = []
-    for number in range(count):
-        commune_level = rng.random() < 0.35
-        agency = rng.choice(communes if commune_level else departments)
-        field_id, field_code = rng.choice(fields)
-        field_name = dict(FIELDS).get(field_code, field_code)
-        rows.append(
-            (
-                f"1.{number:06d}",
-                f"1.{number:06d}.000.00.00.H49",
-                1,
-                f"Thủ tục {field_name.lower()} số {number + 1}",
-                "commune" if commune_level else "province",
-                rng.choice((1, 3, 5, 7, 10, 15, 20)),
-                rng.choice(("full", "partial", "none")),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                False,
-                "shift",
-                "published",
-                "",
-                now,
-                now,
-                agency,
-                field_id,
-            )
-        )
-    return copy_rows(
-        cursor,
-        "procedures_procedure",
-        (
-            "national_code",
-            "local_code",
-            "version",
-            "name",
-            "level",
-            "processing_days",
-            "online_level",
-            "steps",
-            "method",
-            "target_group",
-            "conditions",
-            "legal_basis",
-            "result",
-            "fee_note",
-            "resolved_on_site",
-            "supplement_policy",
-            "status",
-            "publishing_decision",
-            "created_at",
-            "updated_at",
-            "competent_agency_id",
-            "field_id",
-        ),
-        rows,
-    )
 
 
 class _Writer:
@@ -302,9 +224,7 @@ def step_dossier_history(  # noqa: C901, PLR0912, PLR0915
     cursor: Any, size: int, rng: random.Random
 ) -> Mapping[str, int]:
     """`size` dossiers received over the two years before today, with full histories."""
-    counts: dict[str, int] = {
-        "procedures_procedure": _ensure_procedures(cursor, size, rng)
-    }
+    counts: dict[str, int] = {}
     cal = _calendar()
     tz = _tz()
     now = _now()
@@ -316,6 +236,8 @@ def step_dossier_history(  # noqa: C901, PLR0912, PLR0915
         (pk, Decimal(days), agency, field)
         for pk, days, agency, field in cursor.fetchall()
     ]
+    if not procedures:
+        raise RuntimeError("step_dossier_history needs step_catalogue's procedures")
     cursor.execute("SELECT id, code, kind FROM accounts_agency")
     agencies = {pk: (code, kind) for pk, code, kind in cursor.fetchall()}
     centre = next(
