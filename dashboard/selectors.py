@@ -261,6 +261,23 @@ class Indicator766:
     note: str = ""
 
 
+class _Timeliness:
+    """Finished dossiers by timeliness and the on-time rate (early counts as on
+    time), for every figure that carries the three counters."""
+
+    finished_early: int
+    finished_on_time: int
+    finished_late: int
+
+    @property
+    def finished(self) -> int:
+        return self.finished_early + self.finished_on_time + self.finished_late
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.finished_early + self.finished_on_time, self.finished)
+
+
 @dataclass(frozen=True)
 class Satisfaction:
     very_satisfied: int
@@ -277,7 +294,7 @@ class Satisfaction:
 
 
 @dataclass(frozen=True)
-class Indicators:
+class Indicators(_Timeliness):
     filters: Filters
     received: int
     received_by_channel: dict[str, int]
@@ -301,14 +318,6 @@ class Indicators:
     stock: Stock | None  # None: no snapshot recorded for a past period end
     carried_over: int | None
     indicators_766: list[Indicator766] = field(default_factory=list)
-
-    @property
-    def finished(self) -> int:
-        return self.finished_early + self.finished_on_time + self.finished_late
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return percent(self.finished_early + self.finished_on_time, self.finished)
 
     @property
     def online_share(self) -> Decimal | None:
@@ -637,20 +646,12 @@ def indicators(
 
 
 @dataclass(frozen=True)
-class MonthPoint:
+class MonthPoint(_Timeliness):
     month: dt.date
     received: int
     finished_early: int
     finished_on_time: int
     finished_late: int
-
-    @property
-    def finished(self) -> int:
-        return self.finished_early + self.finished_on_time + self.finished_late
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return percent(self.finished_early + self.finished_on_time, self.finished)
 
 
 @use_replica()
@@ -684,7 +685,7 @@ def monthly_trend(*, filters: Filters, rows: Rows | None = None) -> list[MonthPo
 
 
 @dataclass(frozen=True)
-class AgencyRow:
+class AgencyRow(_Timeliness):
     agency_id: int
     code: str
     name: str
@@ -702,23 +703,14 @@ class AgencyRow:
     stopped: int
 
     @property
-    def finished(self) -> int:
-        return self.finished_early + self.finished_on_time + self.finished_late
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return percent(self.finished_early + self.finished_on_time, self.finished)
-
-    @property
     def online_share(self) -> Decimal | None:
         return percent(self.received_online, self.received)
 
     @property
     def satisfaction_index(self) -> Decimal | None:
-        return percent(
-            self.very_satisfied + self.satisfied,
-            self.very_satisfied + self.satisfied + self.dissatisfied,
-        )
+        return Satisfaction(
+            self.very_satisfied, self.satisfied, self.dissatisfied
+        ).index
 
 
 @use_replica()
